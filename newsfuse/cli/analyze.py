@@ -1,0 +1,194 @@
+"""``newsfuse analyze``: the main job."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from newsfuse.cli.common import (
+    DbOption,
+    SettingsOption,
+    load_settings,
+    open_db,
+    stderr,
+    write_output,
+)
+
+
+def analyze_command(
+    inputs: Annotated[
+        list[str],
+        typer.Argument(
+            help="Files, directories (recursive), glob patterns, or - for stdin. Plain text, "
+            "HTML, JSONL (title/text/url/source/published), RSS/Atom, gzip of those.",
+            show_default=False,
+        ),
+    ],
+    json_out: Annotated[
+        str | None, typer.Option("--json", help="Write the JSON analysis here (- = stdout).")
+    ] = None,
+    html_out: Annotated[
+        str | None, typer.Option("--html", help="Write a self-contained HTML report here.")
+    ] = None,
+    md_out: Annotated[
+        str | None, typer.Option("--md", help="Write a Markdown report here (- = stdout).")
+    ] = None,
+    db: DbOption = None,
+    no_store: Annotated[
+        bool, typer.Option("--no-store", help="Analyze in memory; keep nothing.")
+    ] = False,
+    sentences: Annotated[
+        int | None,
+        typer.Option("--sentences", "-n", min=1, max=20, help="Brief length (default 5)."),
+    ] = None,
+    no_repair: Annotated[
+        bool, typer.Option("--no-repair", help="Turn the repair stage off (text stays as given).")
+    ] = False,
+    settings_file: SettingsOption = None,
+    engine: Annotated[
+        str, typer.Option("--engine", help="local (one process) or ray (Ray Data).")
+    ] = "local",
+    ray_address: Annotated[
+        str | None, typer.Option("--ray-address", help="Ray cluster address (default: local).")
+    ] = None,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="No terminal summary, only errors.")
+    ] = False,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite output files.")] = False,
+) -> None:
+    """Analyze articles: stories, repaired text, entities, quotes, claims and cited briefs.
+
+    Examples:
+
+      newsfuse analyze examples/ --html brief.html --json brief.json
+
+      newsfuse analyze feed.xml page.html more/*.txt
+
+      cat articles.jsonl | newsfuse analyze - --json -
+
+    Every run is stored (SQLite by default) so later runs join existing stories; ingesting
+    the same article twice changes nothing. Bad inputs get one [NF0xx] line on stderr and
+    the rest go on. Exit status: 0 all inputs read, 1 some skipped, 2 usage error.
+    """
+    settings = load_settings(settings_file)
+    if no_repair:
+        settings.repair.enabled = False
+    if sentences:
+        settings.brief.sentences = sentences
+    if engine not in {"local", "ray"}:
+        stderr.print(f"newsfuse: unknown engine {engine!r}: use local or ray", markup=False)
+        raise typer.Exit(2)
+    if inputs.count("-") > 1:
+        stderr.print("newsfuse: stdin (-) can be given once", markup=False)
+        raise typer.Exit(2)
+    outputs = [o for o in (json_out, md_out) if o == "-"]
+    if len(outputs) > 1:
+        stderr.print("newsfuse: only one of --json/--md can write to stdout", markup=False)
+        raise typer.Exit(2)
+
+    if engine == "ray":
+        _run_ray(inputs, db, no_store, settings, ray_address)
+        return
+
+    from newsfuse.pipeline import analyze
+
+    store = None if no_store else open_db(db, settings)
+    show_progress = sys.stderr.isatty() and not quiet
+    try:
+        with _progress(show_progress) as progress:
+            analysis = analyze(
+                inputs,
+                store=store,
+                settings=settings,
+                stdin=sys.stdin.buffer if "-" in inputs else None,
+                progress=progress,
+            )
+    except KeyboardInterrupt:
+        stderr.print("newsfuse: interrupted; stored batches are kept, rerun to resume")
+        raise typer.Exit(130) from None
+    finally:
+        if store is not None:
+            store.close()
+
+    for err in analysis.errors:
+        stderr.print(err.error, markup=False)
+
+    from newsfuse.render import render_json, render_markdown
+
+    if json_out:
+        write_output(json_out, render_json(analysis), force)
+    if md_out:
+        write_output(md_out, render_markdown(analysis), force)
+    if html_out:
+        from newsfuse.render.html import render_html
+
+        write_output(html_out, render_html(analysis), force)
+    if not quiet and "-" not in outputs:
+        from newsfuse.render.terminal import print_analysis
+
+        print_analysis(analysis, stored_in=None if no_store else (db or "default store"))
+    raise typer.Exit(1 if analysis.errors else 0)
+
+
+class _progress:
+    """A Rich progress bar on a terminal; nothing in pipes."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self._bar = None
+        self._tasks: dict[str, int] = {}
+
+    def __enter__(self):  # type: ignore[no-untyped-def]
+        if not self.enabled:
+            return None
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+        self._bar = Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            console=stderr,
+            transient=True,
+        )
+        self._bar.__enter__()
+        return self.update
+
+    def update(self, stage: str, done: int, total: int) -> None:
+        assert self._bar is not None
+        if stage not in self._tasks:
+            self._tasks[stage] = self._bar.add_task(stage, total=total or None)
+        self._bar.update(self._tasks[stage], completed=done, total=total or None)
+
+    def __exit__(self, *exc: object) -> None:
+        if self._bar is not None:
+            self._bar.__exit__(None, None, None)
+
+
+def _run_ray(
+    inputs: list[str], db: str | None, no_store: bool, settings, ray_address: str | None  # type: ignore[no-untyped-def]
+) -> None:
+    try:
+        from newsfuse.scale import run_ray
+    except ImportError as exc:
+        stderr.print(
+            f"newsfuse: the Ray engine needs Ray: pip install 'newsfuse[ray]' ({exc})",
+            markup=False,
+        )
+        raise typer.Exit(2) from exc
+    from newsfuse.settings import default_db_path
+
+    result = run_ray(
+        inputs,
+        store_url=None if no_store else (db or str(default_db_path())),
+        out_parquet=None,
+        settings=settings,
+        ray_address=ray_address,
+    )
+    errors = getattr(result, "errors", [])
+    for err in errors:
+        stderr.print(getattr(err, "error", str(err)), markup=False)
+    stderr.print(str(result), markup=False)
+    raise typer.Exit(1 if errors else 0)

@@ -1,0 +1,350 @@
+"""analyze(): run the stages in order over a batch of inputs, with a per-article error policy.
+
+ingest -> repair -> extract -> cluster -> (entity linking, crosscheck, brief per touched story)
+-> store. Work is committed in batches (``StoreSettings.batch_size`` articles); each batch is
+one store transaction, so a killed run loses at most the batch in flight and a rerun picks up
+where it stopped (articles already stored are recognised by their content-hash id).
+
+One bad article never sinks a batch: a stage that fails or overruns its time budget on one
+article turns that article into an ``InputError`` and the rest go on.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from contextlib import contextmanager
+from typing import Any, BinaryIO, Iterator
+
+from newsfuse.errors import NewsfuseError
+from newsfuse.settings import Settings
+from newsfuse.types import (
+    Analysis,
+    Article,
+    ArticleAnnotations,
+    InputError,
+    Quote,
+    Story,
+    StoryAssignment,
+)
+
+# (stage, done, total) -> None; the CLI draws a progress bar from it, the library stays quiet
+ProgressFn = Callable[[str, int, int], None]
+STAGES = ("ingest", "repair", "extract", "cluster", "crosscheck", "brief", "store")
+
+
+class _Timer:
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = defaultdict(float)
+
+    @contextmanager
+    def stage(self, name: str) -> Iterator[None]:
+        t0 = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.seconds[name] += time.perf_counter() - t0
+
+
+def _budget(seconds: float) -> Any:
+    from newsfuse.limits import time_budget
+
+    return time_budget(seconds)
+
+
+def _failure(article: Article, exc: BaseException, settings: Settings) -> InputError:
+    from newsfuse.limits import TimeBudgetExceeded
+
+    if isinstance(exc, TimeBudgetExceeded):
+        err = NewsfuseError(
+            "NF014", f"over {settings.ingest.seconds_per_article:g} s", article.path
+        )
+    elif isinstance(exc, NewsfuseError):
+        err = NewsfuseError(exc.code, exc.detail, exc.path or article.path)
+    else:
+        err = NewsfuseError("NF000", f"{type(exc).__name__}: {exc}", article.path)
+    return InputError(path=article.path, error=err.line(), code=err.code)
+
+
+def analyze(
+    inputs: Sequence[str],
+    *,
+    store: Any = None,
+    settings: Settings | None = None,
+    stdin: BinaryIO | None = None,
+    progress: ProgressFn | None = None,
+    until: str = "brief",
+) -> Analysis:
+    """Analyze files, directories, globs or ``-`` (stdin) and return the touched stories.
+
+    ``store`` is a ``newsfuse.store.Store`` (or a path/URL to open one); ``None`` uses a
+    throwaway in-memory store, so library calls leave nothing behind. ``until="cluster"``
+    stops after story assignment (evaluation uses it; the stories are the same).
+    """
+    from newsfuse.ingest import iter_inputs
+
+    settings = settings or Settings()
+    timer = _Timer()
+    articles: list[Article] = []
+    errors: list[InputError] = []
+    seen: set[str] = set()
+    with timer.stage("ingest"):
+        for item in iter_inputs(list(inputs), settings.ingest, stdin=stdin):
+            if isinstance(item, InputError):
+                errors.append(item)
+            elif item.id not in seen:
+                seen.add(item.id)
+                articles.append(item)
+            if progress:
+                progress("ingest", len(articles) + len(errors), 0)
+    analysis = analyze_articles(
+        articles, store=store, settings=settings, progress=progress, until=until, timer=timer
+    )
+    analysis.errors = errors + analysis.errors
+    return analysis
+
+
+def analyze_articles(
+    articles: Sequence[Article],
+    *,
+    store: Any = None,
+    settings: Settings | None = None,
+    progress: ProgressFn | None = None,
+    until: str = "brief",
+    timer: _Timer | None = None,
+) -> Analysis:
+    """Run repair -> ... -> store on articles that are already ingested (web uploads, Ray)."""
+    from newsfuse.store import open_store
+
+    settings = settings or Settings()
+    timer = timer or _Timer()
+    own_store = store is None or isinstance(store, str) or hasattr(store, "__fspath__")
+    if own_store:
+        store = open_store(":memory:" if store is None else store, settings.store)
+    try:
+        return _run(list(articles), store, settings, progress, until, timer)
+    finally:
+        if own_store:
+            store.close()
+
+
+def _run(
+    articles: list[Article],
+    store: Any,
+    settings: Settings,
+    progress: ProgressFn | None,
+    until: str,
+    timer: _Timer,
+) -> Analysis:
+    from newsfuse.cluster import StoryClusterer
+
+    errors: list[InputError] = []
+    known = store.known_ids([a.id for a in articles])
+    new = [a for a in articles if a.id not in known]
+    clusterer = StoryClusterer(store.load_cluster_state(), settings.cluster)
+
+    touched_ids: list[str] = []
+    story_of_new: dict[str, str] = {}
+    fresh: dict[str, Article] = {}
+    fresh_notes: dict[str, ArticleAnnotations] = {}
+    batch_size = max(1, settings.store.batch_size)
+    done = 0
+    for start in range(0, len(new), batch_size):
+        batch = new[start : start + batch_size]
+        batch, notes, batch_errors = _prepare(batch, settings, timer)
+        errors.extend(batch_errors)
+        if not batch:
+            continue
+        with timer.stage("cluster"):
+            from newsfuse.cluster import cluster_items
+
+            assignment = clusterer.add(cluster_items(batch, notes))
+        story_of_new.update(assignment.story_of)
+        for a, n in zip(batch, notes):
+            fresh[a.id] = a
+            fresh_notes[a.id] = n
+        stories = []
+        if until != "cluster":
+            stories = [
+                build_story(sid, store, settings, assignment, fresh, fresh_notes, timer)
+                for sid in assignment.touched
+                if clusterer.resolve(sid) == sid
+            ]
+        with timer.stage("store"):
+            store.save_batch(batch, notes, stories, assignment, clusterer.state_bytes())
+        for sid in assignment.touched:
+            if sid not in touched_ids:
+                touched_ids.append(sid)
+        done += len(batch)
+        if progress:
+            progress("analyze", done, len(new))
+
+    # the stories to report: those holding any input article, stored before or just now
+    wanted: list[str] = []
+    story_of = store.story_ids_for_articles([a.id for a in articles if a.id in known])
+    for sid in list(touched_ids) + list(story_of.values()):
+        sid = store.resolve_story_id(sid) or clusterer.resolve(sid)
+        if sid and sid not in wanted:
+            wanted.append(sid)
+
+    analysis = Analysis(errors=errors)
+    if until == "cluster":
+        members: dict[str, list[str]] = defaultdict(list)
+        for aid, sid in story_of_new.items():
+            members[clusterer.resolve(sid)].append(aid)
+        for sid in wanted:
+            ids = list(dict.fromkeys(store.story_article_ids(sid) + members.get(sid, [])))
+            if ids:
+                analysis.stories.append(Story(id=sid, title="", article_ids=ids))
+    else:
+        for sid in wanted:
+            story = store.get_story(sid)
+            if story is not None:
+                analysis.stories.append(story)
+
+    # articles: every member of every reported story, plus inputs that failed nowhere
+    wanted_articles: list[str] = []
+    for s in analysis.stories:
+        wanted_articles.extend(s.article_ids)
+    loaded = {a.id: a for a in store.load_articles([i for i in wanted_articles if i not in fresh])}
+    loaded.update(fresh)
+    seen: set[str] = set()
+    for aid in wanted_articles:
+        if aid in loaded and aid not in seen:
+            seen.add(aid)
+            analysis.articles.append(loaded[aid])
+    analysis.annotations = {aid: fresh_notes[aid] for aid in seen if aid in fresh_notes}
+    analysis.timings = {k: round(v, 4) for k, v in timer.seconds.items()}
+    analysis.stories.sort(key=lambda s: (-len(s.article_ids), s.title))
+    return analysis
+
+
+def _prepare(
+    batch: list[Article], settings: Settings, timer: _Timer
+) -> tuple[list[Article], list[ArticleAnnotations], list[InputError]]:
+    """Repair and extract one batch; an article that fails or overruns becomes an error."""
+    from newsfuse.extract import annotate
+    from newsfuse.repair import repair_article
+
+    errors: list[InputError] = []
+    budget = settings.ingest.seconds_per_article
+    repaired: list[Article] = []
+    with timer.stage("repair"):
+        for a in batch:
+            try:
+                with _budget(budget):
+                    repaired.append(repair_article(a, settings.repair))
+            except Exception as exc:  # noqa: BLE001 - per-article error policy
+                errors.append(_failure(a, exc, settings))
+    with timer.stage("extract"):
+        try:
+            with _budget(budget * max(1, len(repaired))):
+                notes = annotate(repaired, settings.extract)
+            return repaired, notes, errors
+        except Exception:  # noqa: BLE001 - find the culprit article by article
+            pass
+        kept: list[Article] = []
+        notes = []
+        for a in repaired:
+            try:
+                with _budget(budget):
+                    notes.extend(annotate([a], settings.extract))
+                kept.append(a)
+            except Exception as exc:  # noqa: BLE001
+                errors.append(_failure(a, exc, settings))
+    return kept, notes, errors
+
+
+def build_story(
+    story_id: str,
+    store: Any,
+    settings: Settings,
+    assignment: StoryAssignment,
+    fresh: dict[str, Article],
+    fresh_notes: dict[str, ArticleAnnotations],
+    timer: _Timer | None = None,
+) -> Story:
+    """Assemble one story from all its members, stored and new: entities, claims, brief."""
+    timer = timer or _Timer()
+    stored_ids = store.story_article_ids(story_id)
+    batch_ids = [aid for aid, sid in assignment.story_of.items() if sid == story_id]
+    # stories merged into this one bring their members along
+    for old, survivor in assignment.merges:
+        if survivor == story_id:
+            stored_ids += store.story_article_ids(old)
+    member_ids = list(dict.fromkeys(stored_ids + batch_ids))
+    need = [i for i in member_ids if i not in fresh]
+    arts = {a.id: a for a in store.load_articles(need)}
+    notes = store.load_annotations(need)
+    arts.update({i: fresh[i] for i in member_ids if i in fresh})
+    notes.update({i: fresh_notes[i] for i in member_ids if i in fresh_notes})
+    members = [arts[i] for i in member_ids if i in arts and i in notes]
+    previous = store.get_story(story_id)
+    duplicate_of = dict(previous.duplicate_of) if previous else {}
+    for old, survivor in assignment.merges:
+        if survivor == story_id and (old_story := store.get_story(old)):
+            duplicate_of.update(old_story.duplicate_of)
+    duplicate_of.update(
+        {a: b for a, b in assignment.duplicate_of.items() if a in arts and b in arts}
+    )
+    return assemble_story(
+        story_id,
+        members,
+        notes,
+        duplicate_of=duplicate_of,
+        title=assignment.titles.get(story_id) or (previous.title if previous else ""),
+        label=assignment.labels.get(story_id) or (previous.label if previous else ""),
+        known_entities=store.known_entities(_mention_names(notes.values())),
+        settings=settings,
+        timer=timer,
+    )
+
+
+def _mention_names(notes: Iterable[ArticleAnnotations]) -> list[str]:
+    return sorted({m.text for n in notes for m in n.mentions})
+
+
+def assemble_story(
+    story_id: str,
+    articles: Sequence[Article],
+    annotations: dict[str, ArticleAnnotations],
+    *,
+    duplicate_of: dict[str, str] | None = None,
+    title: str = "",
+    label: str = "",
+    known_entities: Sequence[Any] = (),
+    settings: Settings | None = None,
+    timer: _Timer | None = None,
+) -> Story:
+    """Entity linking, crosscheck and brief over one story's articles (no store needed)."""
+    from newsfuse.brief import write_brief
+    from newsfuse.crosscheck import crosscheck
+    from newsfuse.extract import link_entities
+
+    settings = settings or Settings()
+    timer = timer or _Timer()
+    duplicate_of = duplicate_of or {}
+    ordered = sorted(articles, key=lambda a: (a.published or "", a.id))
+    notes_list = [annotations[a.id] for a in ordered]
+    with timer.stage("extract"):
+        links = link_entities(ordered, notes_list, known=known_entities)
+    with timer.stage("crosscheck"):
+        claims = crosscheck(ordered, annotations, links.entities, duplicate_of, settings.crosscheck)
+    with timer.stage("brief"):
+        brief = write_brief(
+            ordered, annotations, claims, links.entities, duplicate_of, settings.brief
+        )
+    quotes: list[tuple[str, Quote]] = [(a.id, q) for a in ordered for q in annotations[a.id].quotes]
+    return Story(
+        id=story_id,
+        title=title or (ordered[0].title if ordered else ""),
+        label=label,
+        article_ids=[a.id for a in ordered],
+        entities=links.entities,
+        quotes=quotes,
+        claims=claims,
+        brief=brief,
+        duplicate_of=duplicate_of,
+        candidate_links=links.candidates,
+    )

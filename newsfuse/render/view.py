@@ -1,0 +1,43 @@
+"""What every report shows, computed once for Markdown, HTML and the terminal."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from newsfuse.types import Analysis, Article, Claim, Quote, Story
+
+
+@dataclass
+class StoryView:
+    story: Story
+    articles: list[Article]
+    sources: dict[str, str] = field(default_factory=dict)  # article id -> outlet
+    quotes_by_speaker: list[tuple[str, list[tuple[str, Quote]]]] = field(default_factory=list)
+    claims_by_status: dict[str, list[Claim]] = field(default_factory=dict)
+
+    def outlets(self, article_ids: list[str]) -> list[str]:
+        return sorted({self.sources.get(a, "?") for a in article_ids})
+
+
+def story_views(analysis: Analysis) -> list[StoryView]:
+    by_id = {a.id: a for a in analysis.articles}
+    views = []
+    for story in analysis.stories:
+        arts = [by_id[i] for i in story.article_ids if i in by_id]
+        view = StoryView(story=story, articles=arts, sources={a.id: a.source for a in arts})
+        names = {e.id: e.name for e in story.entities}
+        speakers: dict[str, list[tuple[str, Quote]]] = {}
+        for aid, q in story.quotes:
+            who = names.get(q.speaker_entity_id or "", None) or q.speaker or "unattributed"
+            speakers.setdefault(who, []).append((aid, q))
+        view.quotes_by_speaker = sorted(
+            speakers.items(), key=lambda kv: (kv[0] == "unattributed", -len(kv[1]), kv[0])
+        )
+        for status in ("conflicting", "corroborated", "single_source"):
+            view.claims_by_status[status] = [c for c in story.claims if c.status == status]
+        views.append(view)
+    return views
+
+
+def short_id(article_id: str) -> str:
+    return article_id[:8]
