@@ -1,0 +1,51 @@
+"""Shared fixtures: where the real data lives, a scratch store, a CLI runner."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = Path(os.environ.get("NEWSFUSE_SHARED", ROOT.parent / "shared"))
+SEEDS = SHARED / "seeds"
+DATA = SHARED / "data"
+EXAMPLES = ROOT / "examples"
+FIXTURES = ROOT / "tests" / "fixtures"
+
+
+@pytest.fixture(scope="session")
+def seeds_dir() -> Path:
+    if not SEEDS.is_dir():
+        pytest.fail(f"the seed articles are missing: expected {SEEDS}")
+    return SEEDS
+
+
+@pytest.fixture(scope="session")
+def data_dir() -> Path:
+    if not DATA.is_dir():
+        pytest.fail(f"the real evaluation data is missing: expected {DATA}")
+    return DATA
+
+
+@pytest.fixture(scope="session")
+def examples_dir() -> Path:
+    return EXAMPLES
+
+
+def run_cli(*args: str, stdin: bytes | None = None, env: dict[str, str] | None = None,
+            timeout: float = 600) -> subprocess.CompletedProcess[bytes]:
+    """Run the real ``newsfuse`` command in a subprocess (no TTY, like a pipe)."""
+    full_env = dict(os.environ)
+    full_env.update(env or {})
+    return subprocess.run(
+        [sys.executable, "-m", "newsfuse", *args],
+        input=stdin,
+        capture_output=True,
+        timeout=timeout,
+        env=full_env,
+        cwd=ROOT,
+    )

@@ -1,0 +1,182 @@
+"""The whole path, as a user runs it: real CLI, real store, the real seed articles."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from newsfuse.render.contract import validate
+from tests.conftest import run_cli
+
+
+@pytest.fixture(scope="module")
+def bad_inputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    d = tmp_path_factory.mktemp("bad")
+    files = {
+        "empty": d / "empty.txt",
+        "binary": d / "photo.txt",
+        "invalid_utf8": d / "latin.txt",
+        "huge": d / "huge.txt",
+        "malformed_html": d / "broken.html",
+        "malformed_xml": d / "broken.xml",
+    }
+    files["empty"].write_bytes(b"")
+    files["binary"].write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 64)
+    # not UTF-8 at all: a byte soup that no text encoding makes sense of
+    files["invalid_utf8"].write_bytes(b"\xff\xfe\xfa" + bytes(range(128, 256)) * 40)
+    with files["huge"].open("wb") as fh:  # 100 MB, sparse: cheap to make
+        fh.truncate(100 * 1024 * 1024)
+    files["malformed_html"].write_bytes(b"<html><body><div><p>\x00\x00<<<>>></div></sp")
+    files["malformed_xml"].write_bytes(b"<?xml version='1.0'?><rss><channel><item><title>x</ti")
+    return files
+
+
+@pytest.fixture(scope="module")
+def seeds_run(tmp_path_factory: pytest.TempPathFactory, seeds_dir: Path, bad_inputs) -> dict:
+    out = tmp_path_factory.mktemp("seeds")
+    db = out / "store.db"
+    args = [
+        "analyze",
+        str(seeds_dir),
+        *[str(p) for p in bad_inputs.values()],
+        "--db", str(db),
+        "--json", str(out / "brief.json"),
+        "--html", str(out / "brief.html"),
+        "--md", str(out / "brief.md"),
+    ]
+    proc = run_cli(*args)
+    return {
+        "proc": proc,
+        "db": db,
+        "json": json.loads((out / "brief.json").read_text(encoding="utf-8")),
+        "html": (out / "brief.html").read_text(encoding="utf-8"),
+        "md": (out / "brief.md").read_text(encoding="utf-8"),
+        "args": args,
+    }
+
+
+def test_seeds_make_one_story_with_both_articles(seeds_run: dict) -> None:
+    doc = seeds_run["json"]
+    assert len(doc["articles"]) == 2
+    ids = {a["id"] for a in doc["articles"]}
+    assert any(set(s["article_ids"]) == ids for s in doc["stories"]), doc["stories"]
+
+
+def test_seeds_hegseth_is_an_entity(seeds_run: dict) -> None:
+    story = max(seeds_run["json"]["stories"], key=lambda s: len(s["article_ids"]))
+    names = {e["name"] for e in story["entities"]} | {
+        a for e in story["entities"] for a in e["aliases"]
+    }
+    assert "Hegseth" in " ".join(names)
+
+
+def test_seeds_brief_cites_both_outlets(seeds_run: dict) -> None:
+    doc = seeds_run["json"]
+    story = max(doc["stories"], key=lambda s: len(s["article_ids"]))
+    assert 1 <= len(story["brief"]) <= 8
+    cited = {aid for b in story["brief"] for aid in b["article_ids"]}
+    assert cited == set(story["article_ids"])
+    by_id = {a["id"]: a for a in doc["articles"]}
+    for b in story["brief"]:
+        assert b["article_ids"], b
+        for aid in b["article_ids"]:
+            assert aid in by_id
+
+
+def test_json_validates_against_schema(seeds_run: dict) -> None:
+    validate(seeds_run["json"])
+
+
+def test_spans_point_into_the_text(seeds_run: dict) -> None:
+    doc = seeds_run["json"]
+    by_id = {a["id"]: a for a in doc["articles"]}
+    for a in doc["articles"]:
+        for r in a["repairs"]:
+            assert a["original_text"][r["start"] : r["end"]] == r["original"]
+    for s in doc["stories"]:
+        for q in s["quotes"]:
+            assert by_id[q["article_id"]]["text"][q["start"] : q["end"]] == q["text"]
+        for c in s["claims"]:
+            for e in c["evidence"]:
+                assert by_id[e["article_id"]]["text"][e["start"] : e["end"]] == e["sentence"]
+
+
+def test_bad_inputs_are_reported_and_skipped(seeds_run: dict, bad_inputs) -> None:
+    proc = seeds_run["proc"]
+    assert proc.returncode == 1, proc.stderr.decode()
+    stderr = proc.stderr.decode()
+    errors = seeds_run["json"]["errors"]
+    reported = {e["path"] for e in errors}
+    for path in bad_inputs.values():
+        assert str(path) in reported, (path, errors)
+        lines = [line for line in stderr.splitlines() if str(path) in line]
+        assert len(lines) == 1, (path, stderr)
+        assert lines[0].startswith("[NF0"), lines[0]
+    assert "Traceback" not in stderr
+
+
+def test_html_report_is_self_contained(seeds_run: dict) -> None:
+    html = seeds_run["html"]
+    assert "<html" in html.lower()
+    assert "Hegseth" in html
+    for marker in ('src="http', "src='http", 'href="http://', '<link rel="stylesheet" href'):
+        assert marker not in html
+
+
+def test_markdown_has_the_brief(seeds_run: dict) -> None:
+    assert "### Brief" in seeds_run["md"]
+
+
+def test_rerun_changes_nothing(seeds_run: dict) -> None:
+    def snapshot() -> dict[str, int]:
+        con = sqlite3.connect(seeds_run["db"])
+        try:
+            tables = [r[0] for r in con.execute(
+                "select name from sqlite_master where type='table' and name not like 'sqlite_%'"
+                " and name not like '%fts%'"
+            )]
+            return {t: con.execute(f'select count(*) from "{t}"').fetchone()[0] for t in tables}
+        finally:
+            con.close()
+
+    before = snapshot()
+    proc = run_cli(*seeds_run["args"][:2], "--db", str(seeds_run["db"]), "--quiet")
+    assert proc.returncode == 0, proc.stderr.decode()
+    assert snapshot() == before
+    con = sqlite3.connect(seeds_run["db"])
+    assert con.execute("pragma integrity_check").fetchone()[0] == "ok"
+
+
+def test_stories_and_show_read_the_store(seeds_run: dict) -> None:
+    proc = run_cli("stories", "--db", str(seeds_run["db"]), "--json")
+    assert proc.returncode == 0, proc.stderr.decode()
+    listed = json.loads(proc.stdout)
+    story = max(seeds_run["json"]["stories"], key=lambda s: len(s["article_ids"]))
+    assert story["id"] in {s["id"] for s in listed}
+    shown = run_cli("show", story["id"], "--db", str(seeds_run["db"]), "--json")
+    assert shown.returncode == 0, shown.stderr.decode()
+    doc = json.loads(shown.stdout)
+    validate(doc)
+    assert doc["stories"][0]["id"] == story["id"]
+
+
+def test_examples_from_a_pipe(examples_dir: Path, tmp_path: Path) -> None:
+    """``cat articles.jsonl | newsfuse analyze - --json -``: JSON only on stdout."""
+    lines = []
+    for path in sorted(examples_dir.glob("0[1-4]_*.txt")):
+        text = path.read_text(encoding="utf-8")
+        title, _, body = text.partition("\n\n")
+        lines.append(json.dumps({"title": title, "text": body, "source": path.stem}))
+    proc = run_cli("analyze", "-", "--json", "-", "--no-store", stdin="\n".join(lines).encode())
+    assert proc.returncode == 0, proc.stderr.decode()
+    doc = json.loads(proc.stdout)
+    validate(doc)
+    assert len(doc["articles"]) == len(lines)
+
+
+def test_usage_errors_exit_2() -> None:
+    assert run_cli("analyze").returncode == 2
+    assert run_cli("analyze", "x.txt", "--engine", "warp").returncode == 2
