@@ -182,8 +182,8 @@ def _run(
 
     # the stories to report: those holding any input article, stored before or just now
     wanted: list[str] = []
-    story_of = store.story_ids_for_articles([a.id for a in articles if a.id in known])
-    for sid in list(touched_ids) + list(story_of.values()):
+    previous = [store.story_of_article(a.id) for a in articles if a.id in known]
+    for sid in list(touched_ids) + [p for p in previous if p]:
         sid = store.resolve_story_id(sid) or clusterer.resolve(sid)
         if sid and sid not in wanted:
             wanted.append(sid)
