@@ -1,0 +1,701 @@
+"""The Store: articles, annotations, stories, merges, entities and search in one database.
+
+One code path for SQLite and PostgreSQL (SQLAlchemy Core); the only dialect-specific pieces
+are the insert-or-ignore/upsert constructs (same API in both dialects) and full-text search
+(fts.py). Every ``save_batch`` is one transaction, and every insert in it is idempotent, so a
+batch saved twice changes nothing and a process killed mid-batch leaves all or none of it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import os
+import threading
+from datetime import datetime, timezone
+from typing import Any, Iterable, Iterator, Sequence
+
+from sqlalchemy import bindparam, delete, func, select, text, update
+from sqlalchemy.engine import Connection
+
+from newsfuse.render.contract import (
+    annotations_from_dict,
+    annotations_to_dict,
+    article_from_dict,
+    article_to_dict,
+    story_from_dict,
+    story_to_dict,
+)
+from newsfuse.settings import StoreSettings
+from newsfuse.store import fts, migrations
+from newsfuse.store import schema as t
+from newsfuse.store.engine import WRITE_OPTION, Target, make_engine, resolve_target
+from newsfuse.store.models import SearchHit, StorySummary
+from newsfuse.types import Alias, Article, ArticleAnnotations, Entity, Story, StoryAssignment
+
+log = logging.getLogger(__name__)
+
+CHUNK = 500  # ids per IN (...) list: well under every driver's parameter limit
+ORDERS = ("newest", "oldest", "biggest", "updated")
+_MAX_MERGE_HOPS = 64
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def _chunks(items: Sequence[str], size: int = CHUNK) -> Iterator[Sequence[str]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+def _dumps(obj: Any) -> str:
+    return json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+
+
+def norm_name(name: str) -> str:
+    """Lower-cased, whitespace-collapsed name: the key aliases are looked up by."""
+    return " ".join((name or "").lower().split())[:300]
+
+
+def _last_word(name: str) -> str:
+    words = norm_name(name).split()
+    return words[-1][:100] if words else ""
+
+
+def _unique(ids: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(i for i in ids if i))
+
+
+class Store:
+    """A newsfuse store. Thread-safe; many processes may read while one writes."""
+
+    def __init__(self, target: Target, settings: StoreSettings | None = None) -> None:
+        self.settings = settings or StoreSettings()
+        self.target = target
+        self.dialect = target.dialect
+        self.engine = make_engine(target, self.settings)
+        # an in-memory SQLite database is one shared connection: serialise its users
+        self._mem_lock = threading.RLock() if target.memory else None
+        self._writer_thread_lock = threading.Lock()
+        self.schema_version = migrations.migrate(self.engine)
+
+    # ------------------------------------------------------------------ plumbing
+    @property
+    def url(self) -> str:
+        return self.engine.url.render_as_string(hide_password=True)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextlib.contextmanager
+    def _read(self) -> Iterator[Connection]:
+        lock = self._mem_lock or contextlib.nullcontext()
+        with lock, self.engine.connect() as conn:
+            try:
+                yield conn
+            finally:
+                conn.rollback()
+
+    @contextlib.contextmanager
+    def _write(self) -> Iterator[Connection]:
+        lock = self._mem_lock or contextlib.nullcontext()
+        with lock, self.engine.connect() as conn:
+            conn.execution_options(**{WRITE_OPTION: True})
+            with conn.begin():
+                yield conn
+
+    def _insert(self, table: Any) -> Any:
+        if self.dialect == "sqlite":
+            from sqlalchemy.dialects.sqlite import insert
+        else:
+            from sqlalchemy.dialects.postgresql import insert
+        return insert(table)
+
+    @contextlib.contextmanager
+    def writer_lock(self) -> Iterator[None]:
+        """Exclusive right to run ``load_cluster_state`` … ``save_batch`` as one ingest.
+
+        Readers are never blocked. Two ingests at once would each extend the same cluster
+        state and the second save would overwrite the first's; hold this around the whole
+        ingest (SQLite: a lock file beside the database; PostgreSQL: an advisory lock).
+        """
+        with self._writer_thread_lock:
+            if self.dialect == "postgresql":
+                with self.engine.connect() as conn:
+                    conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": 0x6E6677})
+                    conn.commit()
+                    try:
+                        yield
+                    finally:
+                        conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": 0x6E6677})
+                        conn.commit()
+            elif self.target.path is not None:
+                import fcntl
+
+                lock_path = f"{self.target.path}.lock"
+                fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX)
+                    yield
+                finally:
+                    fcntl.flock(fd, fcntl.LOCK_UN)
+                    os.close(fd)
+            else:
+                yield
+
+    # ------------------------------------------------------------------ articles
+    def known_ids(self, ids: Iterable[str]) -> set[str]:
+        wanted = _unique(ids)
+        found: set[str] = set()
+        with self._read() as conn:
+            for chunk in _chunks(wanted):
+                found.update(conn.execute(select(t.articles.c.id).where(t.articles.c.id.in_(chunk))).scalars())
+        return found
+
+    def load_articles(self, ids: Iterable[str]) -> list[Article]:
+        """Articles in the order asked for; unknown ids are skipped."""
+        wanted = _unique(ids)
+        by_id: dict[str, Article] = {}
+        with self._read() as conn:
+            for chunk in _chunks(wanted):
+                for aid, data in conn.execute(
+                    select(t.articles.c.id, t.articles.c.data).where(t.articles.c.id.in_(chunk))
+                ):
+                    by_id[aid] = article_from_dict(json.loads(data))
+        return [by_id[i] for i in wanted if i in by_id]
+
+    def get_article_dict(self, article_id: str) -> dict[str, Any] | None:
+        """The stored contract dict of one article (no dataclass round trip)."""
+        with self._read() as conn:
+            data = conn.execute(select(t.articles.c.data).where(t.articles.c.id == article_id)).scalar()
+        return json.loads(data) if data else None
+
+    def load_annotations(self, ids: Iterable[str]) -> dict[str, ArticleAnnotations]:
+        wanted = _unique(ids)
+        out: dict[str, ArticleAnnotations] = {}
+        with self._read() as conn:
+            for chunk in _chunks(wanted):
+                for aid, data in conn.execute(
+                    select(t.annotations.c.article_id, t.annotations.c.data).where(
+                        t.annotations.c.article_id.in_(chunk)
+                    )
+                ):
+                    out[aid] = annotations_from_dict(json.loads(data))
+        return out
+
+    def story_of_article(self, article_id: str) -> str | None:
+        with self._read() as conn:
+            return conn.execute(
+                select(t.story_articles.c.story_id).where(t.story_articles.c.article_id == article_id)
+            ).scalar()
+
+    # ------------------------------------------------------------------ the one write
+    def save_batch(
+        self,
+        articles: Sequence[Article],
+        annotations: Sequence[ArticleAnnotations],
+        stories: Sequence[Story],
+        assignment: StoryAssignment,
+        cluster_state: bytes | None,
+    ) -> None:
+        """Persist one analysed batch atomically (see the module docstring)."""
+        now = _now()
+        with self._write() as conn:
+            new_ids = self._save_articles(conn, articles, now)
+            self._save_annotations(conn, annotations)
+            for old, new in assignment.merges:
+                self._record_merge(conn, old, new, now)
+            for story in stories:
+                self._save_story(conn, story, now)
+            self._save_entities(conn, stories, now)
+            fts.index_docs(
+                conn,
+                (
+                    fts.SearchDoc("article", a.id, assignment.story_of.get(a.id), a.title, a.text)
+                    for a in articles
+                    if a.id in new_ids
+                ),
+            )
+            if cluster_state is not None:
+                stmt = self._insert(t.cluster_state).values(id=1, data=cluster_state, updated_at=now)
+                conn.execute(
+                    stmt.on_conflict_do_update(
+                        index_elements=[t.cluster_state.c.id],
+                        set_={"data": stmt.excluded.data, "updated_at": stmt.excluded.updated_at},
+                    )
+                )
+
+    def _save_articles(self, conn: Connection, articles: Sequence[Article], now: str) -> set[str]:
+        """Insert-or-ignore; returns the ids that were not stored before."""
+        ids = _unique(a.id for a in articles)
+        existing: set[str] = set()
+        for chunk in _chunks(ids):
+            existing.update(conn.execute(select(t.articles.c.id).where(t.articles.c.id.in_(chunk))).scalars())
+        rows = []
+        seen: set[str] = set()
+        for a in articles:
+            if a.id in existing or a.id in seen:
+                continue
+            seen.add(a.id)
+            rows.append(
+                {
+                    "id": a.id,
+                    "path": a.path or "",
+                    "source": (a.source or "")[:300],
+                    "title": a.title or "",
+                    "published": a.published[:40] if a.published else None,
+                    "language": a.language[:20] if a.language else None,
+                    "url": a.url,
+                    "repair_count": len(a.repairs),
+                    "added_at": now,
+                    "data": _dumps(article_to_dict(a)),
+                }
+            )
+        if rows:
+            conn.execute(self._insert(t.articles).on_conflict_do_nothing(index_elements=[t.articles.c.id]), rows)
+        return seen
+
+    def _save_annotations(self, conn: Connection, annotations: Sequence[ArticleAnnotations]) -> None:
+        rows = {a.article_id: _dumps(annotations_to_dict(a)) for a in annotations}
+        if not rows:
+            return
+        stmt = self._insert(t.annotations)
+        conn.execute(
+            stmt.on_conflict_do_update(index_elements=[t.annotations.c.article_id], set_={"data": stmt.excluded.data}),
+            [{"article_id": k, "data": v} for k, v in rows.items()],
+        )
+
+    def _record_merge(self, conn: Connection, old: str, new: str, now: str) -> None:
+        if not old or not new or old == new:
+            return
+        stmt = self._insert(t.story_merges).values(old_id=old, new_id=new, merged_at=now)
+        conn.execute(
+            stmt.on_conflict_do_update(
+                index_elements=[t.story_merges.c.old_id],
+                set_={"new_id": stmt.excluded.new_id, "merged_at": stmt.excluded.merged_at},
+            )
+        )
+        # keep chains one hop long: whatever pointed at ``old`` now points at ``new``
+        conn.execute(update(t.story_merges).where(t.story_merges.c.new_id == old).values(new_id=new))
+        conn.execute(delete(t.story_merges).where(t.story_merges.c.old_id == new))
+        conn.execute(update(t.story_articles).where(t.story_articles.c.story_id == old).values(story_id=new))
+        conn.execute(delete(t.entity_stories).where(t.entity_stories.c.story_id == old))
+        conn.execute(delete(t.stories).where(t.stories.c.id == old))
+        fts.delete_docs(conn, "story", [old])
+        fts.retarget_story(conn, old, new)
+
+    def _save_story(self, conn: Connection, story: Story, now: str) -> None:
+        sid = story.id
+        conn.execute(delete(t.story_merges).where(t.story_merges.c.old_id == sid))  # it is alive
+        member_ids = _unique(story.article_ids)
+        present: set[str] = set()
+        for chunk in _chunks(member_ids):
+            present.update(conn.execute(select(t.articles.c.id).where(t.articles.c.id.in_(chunk))).scalars())
+        missing = [i for i in member_ids if i not in present]
+        if missing:
+            log.warning("story %s lists %d article(s) not in the store; skipped", sid, len(missing))
+        members = [i for i in member_ids if i in present]
+        # stories that lose articles to this one get their counts refreshed below
+        losers: set[str] = set()
+        for chunk in _chunks(members):
+            losers.update(
+                conn.execute(
+                    select(t.story_articles.c.story_id).where(
+                        t.story_articles.c.article_id.in_(chunk), t.story_articles.c.story_id != sid
+                    )
+                ).scalars()
+            )
+        conn.execute(delete(t.story_articles).where(t.story_articles.c.story_id == sid))
+        if members:
+            stmt = self._insert(t.story_articles)
+            conn.execute(
+                stmt.on_conflict_do_update(
+                    index_elements=[t.story_articles.c.article_id],
+                    set_={"story_id": stmt.excluded.story_id, "position": stmt.excluded.position},
+                ),
+                [{"article_id": aid, "story_id": sid, "position": n} for n, aid in enumerate(members)],
+            )
+            for chunk in _chunks(members):
+                self._retarget_article_docs(conn, chunk, sid)
+        agg = conn.execute(
+            select(
+                func.count(),
+                func.min(t.articles.c.published),
+                func.max(t.articles.c.published),
+            )
+            .select_from(t.story_articles.join(t.articles, t.articles.c.id == t.story_articles.c.article_id))
+            .where(t.story_articles.c.story_id == sid)
+        ).one()
+        sources = sorted(
+            s
+            for s in conn.execute(
+                select(t.articles.c.source)
+                .distinct()
+                .select_from(t.story_articles.join(t.articles, t.articles.c.id == t.story_articles.c.article_id))
+                .where(t.story_articles.c.story_id == sid)
+            ).scalars()
+            if s
+        )
+        count, first_pub, last_pub = agg
+        status = {"corroborated": 0, "single_source": 0, "conflicting": 0}
+        for c in story.claims:
+            if c.status in status:
+                status[c.status] += 1
+        top = sorted(story.entities, key=lambda e: (-(e.mentions or 0), e.name))[:6]
+        data = story_to_dict(story)
+        row = {
+            "id": sid,
+            "title": story.title or "",
+            "label": story.label or "",
+            "article_count": count,
+            "source_count": len(sources),
+            "sources": _dumps(sources),
+            "first_published": first_pub,
+            "last_published": last_pub,
+            "sort_time": last_pub or now,
+            "corroborated": status["corroborated"],
+            "single_source": status["single_source"],
+            "conflicting": status["conflicting"],
+            "top_entities": _dumps([[e.id, e.name] for e in top]),
+            "created_at": now,
+            "updated_at": now,
+            "data": _dumps(data),
+        }
+        stmt = self._insert(t.stories).values(**row)
+        conn.execute(
+            stmt.on_conflict_do_update(
+                index_elements=[t.stories.c.id],
+                set_={k: getattr(stmt.excluded, k) for k in row if k not in ("id", "created_at")},
+            )
+        )
+        for loser in losers - {sid}:
+            n = conn.execute(
+                select(func.count()).select_from(t.story_articles).where(t.story_articles.c.story_id == loser)
+            ).scalar_one()
+            conn.execute(update(t.stories).where(t.stories.c.id == loser).values(article_count=n, updated_at=now))
+        # entity <-> story links are rewritten from the story's own entity list
+        conn.execute(delete(t.entity_stories).where(t.entity_stories.c.story_id == sid))
+        body = "\n".join(
+            [story.label or ""]
+            + [b.text for b in story.brief.sentences]
+            + [c.text for c in story.claims]
+            + [e.name for e in story.entities]
+        )
+        fts.index_docs(conn, [fts.SearchDoc("story", sid, sid, story.title or "", body)])
+
+    def _retarget_article_docs(self, conn: Connection, article_ids: Sequence[str], story_id: str) -> None:
+        conn.execute(
+            text("UPDATE search_docs SET story_id = :s WHERE kind = 'article' AND ref_id IN :ids").bindparams(
+                bindparam("ids", expanding=True)
+            ),
+            {"s": story_id, "ids": list(article_ids)},
+        )
+
+    def _save_entities(self, conn: Connection, stories: Sequence[Story], now: str) -> None:
+        merged: dict[str, Entity] = {}
+        links: dict[tuple[str, str], int] = {}
+        for story in stories:
+            for e in story.entities:
+                if not e.id:
+                    continue
+                have = merged.setdefault(e.id, Entity(id=e.id, name=e.name, type=e.type))
+                have.aliases.extend(e.aliases)
+                have.name = e.name or have.name
+                have.type = e.type or have.type
+                key = (e.id, story.id)
+                links[key] = links.get(key, 0) + int(e.mentions or 0)
+        if not merged:
+            return
+        stmt = self._insert(t.entities)
+        conn.execute(
+            stmt.on_conflict_do_update(
+                index_elements=[t.entities.c.id],
+                set_={
+                    "name": stmt.excluded.name,
+                    "norm": stmt.excluded.norm,
+                    "type": stmt.excluded.type,
+                    "updated_at": stmt.excluded.updated_at,
+                },
+            ),
+            [
+                {"id": e.id, "name": e.name, "norm": norm_name(e.name), "type": e.type or "", "mentions": 0, "updated_at": now}
+                for e in merged.values()
+            ],
+        )
+        alias_rows: dict[tuple[str, str, str], int] = {}
+        for e in merged.values():
+            names = [(a.name, a.article_id or "", int(a.count or 0)) for a in e.aliases if a.name]
+            names.append((e.name, "", 0))  # the canonical name is always findable
+            for name, aid, count in names:
+                key = (e.id, name[:300], aid)
+                alias_rows[key] = max(alias_rows.get(key, 0), count)
+        if alias_rows:
+            stmt = self._insert(t.entity_aliases)
+            conn.execute(
+                stmt.on_conflict_do_update(
+                    index_elements=[t.entity_aliases.c.entity_id, t.entity_aliases.c.alias, t.entity_aliases.c.article_id],
+                    set_={"count": stmt.excluded.count},
+                ),
+                [
+                    {"entity_id": eid, "alias": name, "article_id": aid, "norm": norm_name(name), "last_word": _last_word(name), "count": n}
+                    for (eid, name, aid), n in alias_rows.items()
+                ],
+            )
+        if links:
+            stmt = self._insert(t.entity_stories)
+            conn.execute(
+                stmt.on_conflict_do_update(
+                    index_elements=[t.entity_stories.c.entity_id, t.entity_stories.c.story_id],
+                    set_={"mentions": stmt.excluded.mentions},
+                ),
+                [{"entity_id": eid, "story_id": sid, "mentions": n} for (eid, sid), n in links.items()],
+            )
+        ids = list(merged)
+        for chunk in _chunks(ids):
+            sums = dict(
+                conn.execute(
+                    select(t.entity_aliases.c.entity_id, func.sum(t.entity_aliases.c.count))
+                    .where(t.entity_aliases.c.entity_id.in_(chunk))
+                    .group_by(t.entity_aliases.c.entity_id)
+                ).all()
+            )
+            for eid in chunk:
+                conn.execute(update(t.entities).where(t.entities.c.id == eid).values(mentions=int(sums.get(eid) or 0)))
+        docs = []
+        for e in merged.values():
+            aliases = conn.execute(
+                select(t.entity_aliases.c.alias).distinct().where(t.entity_aliases.c.entity_id == e.id)
+            ).scalars()
+            docs.append(fts.SearchDoc("entity", e.id, None, e.name, " ".join(sorted(set(aliases))) + " " + (e.type or "")))
+        fts.index_docs(conn, docs)
+
+    # ------------------------------------------------------------------ cluster state
+    def load_cluster_state(self) -> bytes | None:
+        with self._read() as conn:
+            data = conn.execute(select(t.cluster_state.c.data).where(t.cluster_state.c.id == 1)).scalar()
+        return bytes(data) if data is not None else None
+
+    # ------------------------------------------------------------------ stories
+    def _resolve(self, conn: Connection, story_id: str) -> str | None:
+        current = story_id
+        for _ in range(_MAX_MERGE_HOPS):
+            if conn.execute(select(t.stories.c.id).where(t.stories.c.id == current)).scalar():
+                return current
+            nxt = conn.execute(select(t.story_merges.c.new_id).where(t.story_merges.c.old_id == current)).scalar()
+            if not nxt or nxt == current:
+                return None
+            current = nxt
+        return None
+
+    def resolve_story_id(self, story_id: str) -> str | None:
+        """The id the story lives under now (merges followed); None if never stored."""
+        with self._read() as conn:
+            return self._resolve(conn, story_id)
+
+    def story_article_ids(self, story_id: str) -> list[str]:
+        with self._read() as conn:
+            sid = self._resolve(conn, story_id)
+            if sid is None:
+                return []
+            return list(
+                conn.execute(
+                    select(t.story_articles.c.article_id)
+                    .where(t.story_articles.c.story_id == sid)
+                    .order_by(t.story_articles.c.position, t.story_articles.c.article_id)
+                ).scalars()
+            )
+
+    def get_story_dict(self, story_id: str) -> dict[str, Any] | None:
+        """The stored contract dict of a story (merges followed), without a dataclass round trip."""
+        with self._read() as conn:
+            sid = self._resolve(conn, story_id)
+            if sid is None:
+                return None
+            data = conn.execute(select(t.stories.c.data).where(t.stories.c.id == sid)).scalar()
+        return json.loads(data) if data else None
+
+    def get_story(self, story_id: str) -> Story | None:
+        d = self.get_story_dict(story_id)
+        return story_from_dict(d) if d is not None else None
+
+    def get_story_summary(self, story_id: str) -> StorySummary | None:
+        with self._read() as conn:
+            sid = self._resolve(conn, story_id)
+            if sid is None:
+                return None
+            row = conn.execute(select(*self._summary_columns()).where(t.stories.c.id == sid)).one_or_none()
+        return self._summary(row) if row is not None else None
+
+    @staticmethod
+    def _summary_columns() -> list[Any]:
+        c = t.stories.c
+        return [
+            c.id, c.title, c.label, c.article_count, c.sources, c.first_published, c.last_published,
+            c.created_at, c.updated_at, c.corroborated, c.single_source, c.conflicting, c.top_entities,
+        ]
+
+    @staticmethod
+    def _summary(row: Any) -> StorySummary:
+        return StorySummary(
+            id=row.id,
+            title=row.title,
+            label=row.label,
+            article_count=row.article_count,
+            sources=json.loads(row.sources or "[]"),
+            first_published=row.first_published,
+            last_published=row.last_published,
+            created_at=row.created_at,
+            updated_at=row.updated_at,
+            corroborated=row.corroborated,
+            single_source=row.single_source,
+            conflicting=row.conflicting,
+            top_entities=[tuple(x) for x in json.loads(row.top_entities or "[]")],
+        )
+
+    def list_stories(
+        self,
+        *,
+        limit: int = 50,
+        offset: int = 0,
+        order: str = "newest",
+        since: str | None = None,
+        until: str | None = None,
+        source: str | None = None,
+        entity: str | None = None,
+    ) -> list[StorySummary]:
+        """Stories for the index page. ``since``/``until`` are ISO dates (inclusive)."""
+        if order not in ORDERS:
+            raise ValueError(f"order must be one of {', '.join(ORDERS)}")
+        c = t.stories.c
+        q = select(*self._summary_columns()).where(c.article_count > 0)
+        if since:
+            q = q.where(func.coalesce(c.last_published, c.sort_time) >= since)
+        if until:
+            bound = until + "\uffff" if len(until) <= 10 else until  # a bare date covers its whole day
+            q = q.where(func.coalesce(c.first_published, c.sort_time) <= bound)
+        if source:
+            q = q.where(
+                c.id.in_(
+                    select(t.story_articles.c.story_id)
+                    .join(t.articles, t.articles.c.id == t.story_articles.c.article_id)
+                    .where(t.articles.c.source == source)
+                )
+            )
+        if entity:
+            q = q.where(c.id.in_(select(t.entity_stories.c.story_id).where(t.entity_stories.c.entity_id == entity)))
+        if order == "newest":
+            q = q.order_by(c.sort_time.desc(), c.id)
+        elif order == "oldest":
+            q = q.order_by(c.sort_time.asc(), c.id)
+        elif order == "biggest":
+            q = q.order_by(c.article_count.desc(), c.sort_time.desc(), c.id)
+        else:
+            q = q.order_by(c.updated_at.desc(), c.id)
+        q = q.limit(max(0, min(int(limit), 1000))).offset(max(0, int(offset)))
+        with self._read() as conn:
+            return [self._summary(r) for r in conn.execute(q)]
+
+    def list_sources(self, limit: int = 200) -> list[tuple[str, int]]:
+        """Outlets with their article counts, most articles first (for the index filter)."""
+        q = (
+            select(t.articles.c.source, func.count())
+            .where(t.articles.c.source != "")
+            .group_by(t.articles.c.source)
+            .order_by(func.count().desc(), t.articles.c.source)
+            .limit(limit)
+        )
+        with self._read() as conn:
+            return [(s, n) for s, n in conn.execute(q)]
+
+    # ------------------------------------------------------------------ entities
+    def _entities(self, conn: Connection, ids: Sequence[str]) -> list[Entity]:
+        out: dict[str, Entity] = {}
+        for chunk in _chunks(list(ids)):
+            for row in conn.execute(select(t.entities).where(t.entities.c.id.in_(chunk))):
+                out[row.id] = Entity(id=row.id, name=row.name, type=row.type, mentions=row.mentions)
+            for eid, alias, aid, count in conn.execute(
+                select(
+                    t.entity_aliases.c.entity_id, t.entity_aliases.c.alias, t.entity_aliases.c.article_id, t.entity_aliases.c.count
+                )
+                .where(t.entity_aliases.c.entity_id.in_(chunk))
+                .order_by(t.entity_aliases.c.entity_id, t.entity_aliases.c.alias, t.entity_aliases.c.article_id)
+            ):
+                e = out.get(eid)
+                if e is None:
+                    continue
+                e.aliases.append(Alias(name=alias, article_id=aid, count=count))
+                if aid and aid not in e.article_ids:
+                    e.article_ids.append(aid)
+        for e in out.values():
+            # the canonical-name row (no article) only matters when no article uses that name
+            used = {a.name for a in e.aliases if a.article_id}
+            e.aliases = [a for a in e.aliases if a.article_id or a.name not in used]
+        return [out[i] for i in ids if i in out]
+
+    def known_entities(self, names: Iterable[str] | None = None) -> list[Entity]:
+        """Stored entities, for linking a new batch against.
+
+        With ``names``: the entities having an alias equal to one of them (case and spacing
+        ignored) or sharing its last word ("Hegseth" finds "Pete Hegseth"); the linker decides.
+        Without: every entity (fine for small stores; pass names for big ones).
+        """
+        with self._read() as conn:
+            if names is None:
+                ids = list(conn.execute(select(t.entities.c.id).order_by(t.entities.c.id)).scalars())
+            else:
+                norms = _unique(norm_name(n) for n in names)
+                lasts = _unique(_last_word(n) for n in names)
+                found: set[str] = set()
+                for chunk in _chunks(norms):
+                    found.update(
+                        conn.execute(
+                            select(t.entity_aliases.c.entity_id).where(t.entity_aliases.c.norm.in_(chunk))
+                        ).scalars()
+                    )
+                for chunk in _chunks(lasts):
+                    found.update(
+                        conn.execute(
+                            select(t.entity_aliases.c.entity_id).where(t.entity_aliases.c.last_word.in_(chunk))
+                        ).scalars()
+                    )
+                ids = sorted(found)
+            return self._entities(conn, ids)
+
+    def get_entity(self, entity_id: str, *, limit: int = 200) -> tuple[Entity, list[StorySummary]] | None:
+        with self._read() as conn:
+            got = self._entities(conn, [entity_id])
+        if not got:
+            return None
+        return got[0], self.list_stories(entity=entity_id, limit=limit, order="newest")
+
+    # ------------------------------------------------------------------ search, counts
+    def search(self, query: str, limit: int = 20) -> list[SearchHit]:
+        with self._read() as conn:
+            raw = fts.search(conn, query, limit)
+        return [SearchHit(h.kind, h.ref_id, h.title, h.snippet, h.story_id, h.marks) for h in raw]
+
+    def counts(self) -> dict[str, int]:
+        with self._read() as conn:
+            return {
+                "articles": conn.execute(select(func.count()).select_from(t.articles)).scalar_one(),
+                "stories": conn.execute(
+                    select(func.count()).select_from(t.stories).where(t.stories.c.article_count > 0)
+                ).scalar_one(),
+                "entities": conn.execute(select(func.count()).select_from(t.entities)).scalar_one(),
+            }
+
+
+def open_store(url: str | os.PathLike[str] | None = None, settings: StoreSettings | None = None) -> Store:
+    """Open (and create or migrate) a store: None = the per-user default SQLite file."""
+    return Store(resolve_target(url), settings)
+
+
+__all__ = ["Store", "open_store", "StorySummary", "SearchHit", "norm_name", "ORDERS"]

