@@ -54,6 +54,18 @@ class ClusterSettings:
 @dataclass
 class CrosscheckSettings:
     align_threshold: float = 0.6  # sentence-embedding cosine for "same statement"
+    # a lower cosine suffices when the two sentences share an entity or a number
+    align_threshold_anchored: float = 0.5
+    # TF-IDF cosine for "same statement" when a sentence fell outside the embedding budget
+    lexical_align_threshold: float = 0.5
+    lexical_candidate_min: float = 0.08  # TF-IDF cosine for a pair to be considered at all
+    candidates_per_statement: int = 6  # best cross-source partners kept per sentence
+    # sentences embedded per story (~200/s on CPU): a fixed cost whatever the story size
+    max_embedded_sentences: int = 256
+    use_embeddings: bool = True
+    min_statement_words: int = 5  # shorter sentences (datelines, headings) are not aligned
+    max_single_source_per_article: int = 8  # most checkable unaligned sentences kept as claims
+    max_sentences_per_article: int = 400
 
 
 @dataclass

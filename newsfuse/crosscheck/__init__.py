@@ -1,0 +1,151 @@
+"""Cross-check a story: what independent outlets agree on, what one alone says, what conflicts.
+
+Public API:
+    crosscheck(articles, annotations, entities, duplicate_of, settings=None) -> list[Claim]
+
+How: ``statements`` turns each independent article into sentences with their entities,
+numbers, dates and quotes; ``align`` groups sentences that say the same thing across sources;
+``judge`` decides corroborated / conflicting for each group. Unaligned sentences that carry
+something checkable (a number, a date, an attributed quote, names) become single-source
+claims naming their outlet. See docs/crosscheck.md.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from newsfuse.crosscheck.align import Alignment, align
+from newsfuse.crosscheck.judge import judge_group
+from newsfuse.crosscheck.statements import Statement, StoryView, build_story
+from newsfuse.settings import CrosscheckSettings
+from newsfuse.types import Article, ArticleAnnotations, Claim, Entity, Evidence, NumberRef
+
+__all__ = ["crosscheck", "crosscheck_story", "build_story", "Statement", "StoryView"]
+
+_STATUS_RANK = {"conflicting": 0, "corroborated": 1, "single_source": 2}
+
+
+def representative(
+    members: Sequence[Statement], score: dict[tuple[int, int], float] | None = None
+) -> Statement:
+    """The member a reader should see: intact, clean, central to the group, not a run-on."""
+    score = score or {}
+
+    def centrality(s: Statement) -> float:
+        others = [m for m in members if m.source != s.source]
+        if not others:
+            return 1.0
+        return sum(score.get((min(s.index, m.index), max(s.index, m.index)), 0.0) for m in others) / len(others)
+
+    return min(
+        members,
+        key=lambda s: (
+            s.garbled,
+            s.damage + 2.0 * (1.0 - centrality(s)) + abs(s.words - 24) / 48,
+            s.index,
+        ),
+    )
+
+
+def _claim(
+    members: list[Statement],
+    status: str,
+    note: str,
+    view: StoryView,
+    score: dict[tuple[int, int], float] | None = None,
+) -> Claim:
+    members = sorted(members, key=lambda s: s.index)
+    rep = representative(members, score)
+    sources: list[str] = []
+    for s in members:
+        if s.outlet not in sources:
+            sources.append(s.outlet)
+    evidence = [
+        Evidence(article_id=s.article_id, sentence=s.text, start=s.start, end=s.end, source=s.outlet)
+        for s in members
+    ]
+    numbers = []
+    for s in members:
+        for q in s.quantities:
+            if q.unit is None and float(q.value).is_integer() and 1800 <= q.value <= 2100:
+                continue  # years belong to the timeline
+            numbers.append(
+                NumberRef(
+                    value=q.value,
+                    unit=q.unit,
+                    text=q.text,
+                    article_id=s.article_id,
+                    source=s.outlet,
+                    hedge=q.hedge,
+                    normalized=q.normalized,
+                )
+            )
+    copies = sorted(
+        {view.articles[d].source or d[:8] for d, root in view.duplicates.items()
+         if root in {s.article_id for s in members} and d in view.articles}
+    )
+    if copies:
+        note += f" (near-duplicate copies in {', '.join(copies)} counted once)"
+    return Claim(
+        id="",
+        text=rep.text.strip(),
+        status=status,  # type: ignore[arg-type]
+        evidence=evidence,
+        numbers=numbers,
+        sources=sources if status != "single_source" else sources[:1],
+        note=note,
+    )
+
+
+def crosscheck_story(
+    view: StoryView, settings: CrosscheckSettings | None = None
+) -> tuple[list[Claim], Alignment]:
+    """Claims of an already built story view, with the alignment they came from."""
+    settings = settings or CrosscheckSettings()
+    statements = view.statements
+    alignment = align(statements, settings)
+    claims: list[tuple[tuple, Claim]] = []
+    singles: dict[str, list[Statement]] = {}
+    for group in alignment.groups:
+        members = [statements[i] for i in group]
+        if len(members) == 1:
+            s = members[0]
+            if s.words >= settings.min_statement_words and not s.garbled and s.checkable > 0:
+                singles.setdefault(s.article_id, []).append(s)
+            continue
+        status, note = judge_group(members, view.entity_names)
+        claim = _claim(members, status, note, view, alignment.score)
+        first = min(members, key=lambda s: (s.relative_position, s.index))
+        key = (_STATUS_RANK[status], -len({s.source for s in members}), first.relative_position, first.index)
+        claims.append((key, claim))
+    for article_singles in singles.values():
+        ranked = sorted(article_singles, key=lambda s: (-s.checkable, s.position))
+        for s in ranked[: settings.max_single_source_per_article]:
+            claim = _claim([s], "single_source", f"only {s.outlet} reports this", view)
+            claims.append(((2, -1, s.relative_position, s.index), claim))
+    claims.sort(key=lambda kc: kc[0])
+    out = []
+    for n, (_key, claim) in enumerate(claims, start=1):
+        claim.id = f"c{n}"
+        out.append(claim)
+    return out, alignment
+
+
+def crosscheck(
+    articles: Sequence[Article],
+    annotations: dict[str, ArticleAnnotations],
+    entities: Sequence[Entity],
+    duplicate_of: dict[str, str],
+    settings: CrosscheckSettings | None = None,
+) -> list[Claim]:
+    """Claims of one story, ids ``c1``, ``c2``, ... (conflicts first, then by support).
+
+    ``Evidence.sentence == article.text[start:end]``; ``Claim.sources`` lists independent
+    outlets only (near-duplicate copies collapse onto their earliest copy).
+    """
+    settings = settings or CrosscheckSettings()
+    view = build_story(
+        articles, annotations, entities, duplicate_of, settings.max_sentences_per_article
+    )
+    claims, _ = crosscheck_story(view, settings)
+    return claims

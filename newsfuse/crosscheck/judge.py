@@ -1,0 +1,219 @@
+"""Judge aligned statements: do the sources agree, or do they contradict each other?
+
+Precision first: a conflict is declared only when two independent sources state the *same*
+quantity (same unit, same thing counted, one such quantity per sentence) with values outside
+each other's hedges and rounding, the same event on incompatible absolute dates, or the same
+quoted words from different speakers. Everything else that two sources share is
+corroboration.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+
+from newsfuse.crosscheck.statements import Statement, is_absolute_date, stem
+from newsfuse.types import DateMention, Quantity, Quote
+
+INF = math.inf
+
+_PRONOUNS = frozenset("he she they it we i you his her their its this that who".split())
+
+
+# --------------------------------------------------------------------------- numbers
+def _rounding(q: Quantity) -> float:
+    """Half a unit of the last significant digit as written: '20' -> 5, '123' -> 0.5, '2.5' -> 0.05."""
+    raw = re.sub(r"[^\d.]", "", re.sub(r"^\D*", "", q.text or ""))
+    value = abs(q.value)
+    if raw and "." in raw.strip("."):
+        decimals = len(raw.split(".", 1)[1])
+        step = 10.0 ** (-decimals)
+    elif value >= 1:
+        digits = str(int(round(value)))
+        trailing = len(digits) - len(digits.rstrip("0"))
+        step = 10.0 ** trailing if trailing else 1.0
+    else:
+        step = 0.01
+    return step / 2.0
+
+
+def interval(q: Quantity) -> tuple[float, float]:
+    """The values a quantity as written allows, in its base unit (hedge and rounding applied)."""
+    base = q.normalized if q.normalized is not None else q.value
+    factor = (base / q.value) if q.value else 1.0
+    r = _rounding(q) * abs(factor)
+    v = base
+    hedge = (q.hedge or "").lower()
+    if hedge in ("approx", "about", "around", "roughly", "estimated", "some"):
+        return v * 0.85 - r, v * 1.15 + r
+    if hedge in ("almost", "nearly", "just_under", "close_to"):
+        return v * 0.85 - r, v + r
+    if hedge in ("more_than", "over", "at_least", "above", "exceeds"):
+        return v - r, INF
+    if hedge in ("less_than", "under", "at_most", "up_to", "fewer_than", "below"):
+        return -INF, v + r
+    return v - r, v + r
+
+
+def _kind(q: Quantity) -> tuple[str | None, str | None]:
+    unit = stem(q.unit) if q.unit and q.unit[:1].isalpha() and q.unit not in ("USD",) else q.unit
+    counts = stem(q.counts.lower()) if q.counts else None
+    return unit, counts
+
+
+def comparable(a: Quantity, b: Quantity) -> bool:
+    """Same unit and, when both say what is counted, the same thing counted."""
+    ua, ca = _kind(a)
+    ub, cb = _kind(b)
+    if ua is None and ub is None:
+        return ca is not None and ca == cb
+    if ua != ub:
+        return False
+    return ca is None or cb is None or ca == cb
+
+
+def _is_year(q: Quantity) -> bool:
+    return q.unit is None and float(q.value).is_integer() and 1800 <= q.value <= 2100 and not q.hedge
+
+
+def quantities_agree(a: Quantity, b: Quantity) -> bool:
+    lo_a, hi_a = interval(a)
+    lo_b, hi_b = interval(b)
+    return lo_a <= hi_b and lo_b <= hi_a
+
+
+def number_conflict(a: Statement, b: Statement) -> tuple[Quantity, Quantity] | None:
+    """The first quantity stated differently by the two statements, if any.
+
+    Only unambiguous pairings count: the quantity kind appears once in each sentence.
+    """
+    qa = [q for q in a.quantities if not _is_year(q)]
+    qb = [q for q in b.quantities if not _is_year(q)]
+    for x in qa:
+        partners = [y for y in qb if comparable(x, y)]
+        same_kind_a = [z for z in qa if comparable(x, z)]
+        if len(partners) != 1 or len(same_kind_a) != 1:
+            continue
+        y = partners[0]
+        if not quantities_agree(x, y):
+            return x, y
+    return None
+
+
+# --------------------------------------------------------------------------- dates
+def _date_parts(d: DateMention) -> str | None:
+    if not d.date or not is_absolute_date(d):
+        return None
+    return d.date.split("T", 1)[0]
+
+
+def _dates_compatible(x: str, y: str) -> bool:
+    if x.startswith("--") or y.startswith("--"):  # month-day without a year
+        return x[-5:] == y[-5:] or len(x) < 8 or len(y) < 8
+    short, long_ = sorted((x, y), key=len)
+    return long_.startswith(short)
+
+
+def date_conflict(a: Statement, b: Statement) -> tuple[DateMention, DateMention] | None:
+    """Absolute dates that cannot be the same day, when each sentence names exactly one."""
+    da = [d for d in a.dates if _date_parts(d)]
+    db = [d for d in b.dates if _date_parts(d)]
+    if len(da) != 1 or len(db) != 1:
+        return None
+    x, y = _date_parts(da[0]), _date_parts(db[0])
+    assert x is not None and y is not None
+    # a year against a full date in another year is a conflict; against one in it is not
+    if _dates_compatible(x, y):
+        return None
+    return da[0], db[0]
+
+
+# --------------------------------------------------------------------------- quotes
+def _speaker_key(q: Quote, entity_names: dict[str, str]) -> str | None:
+    if q.speaker_entity_id:
+        return "id:" + q.speaker_entity_id
+    if not q.speaker:
+        return None
+    name = q.speaker.strip().lower()
+    if name in _PRONOUNS or not name:
+        return None
+    return "name:" + name
+
+
+def _same_person(a: str, b: str, names: dict[str, str]) -> bool:
+    if a == b:
+        return True
+    na = names.get(a[3:], a[5:]) if a.startswith("id:") else a[5:]
+    nb = names.get(b[3:], b[5:]) if b.startswith("id:") else b[5:]
+    ta, tb = na.lower().split(), nb.lower().split()
+    if not ta or not tb:
+        return False
+    # 'Peskov' and 'Dmitry Peskov': same last name, one name contained in the other
+    return ta[-1] == tb[-1] and (set(ta) <= set(tb) or set(tb) <= set(ta))
+
+
+def quote_conflict(
+    a: Statement, b: Statement, entity_names: dict[str, str]
+) -> tuple[Quote, Quote] | None:
+    """The same quoted words attributed to two different speakers."""
+    from rapidfuzz import fuzz
+
+    for qa in a.quotes:
+        ka = _speaker_key(qa, entity_names)
+        if ka is None or len(qa.text.split()) < 4:
+            continue
+        for qb in b.quotes:
+            kb = _speaker_key(qb, entity_names)
+            if kb is None or len(qb.text.split()) < 4:
+                continue
+            if fuzz.ratio(qa.text.lower(), qb.text.lower()) < 80 and fuzz.partial_ratio(
+                qa.text.lower(), qb.text.lower()
+            ) < 90:
+                continue
+            if not _same_person(ka, kb, entity_names):
+                return qa, qb
+    return None
+
+
+def speaker_label(q: Quote, entity_names: dict[str, str]) -> str:
+    if q.speaker_entity_id and q.speaker_entity_id in entity_names:
+        return entity_names[q.speaker_entity_id]
+    return q.speaker or "unattributed"
+
+
+# --------------------------------------------------------------------------- group verdict
+def judge_group(
+    members: Sequence[Statement], entity_names: dict[str, str]
+) -> tuple[str, str]:
+    """(status, note) for a group of aligned statements."""
+    sources = []
+    for s in members:
+        if s.outlet not in sources:
+            sources.append(s.outlet)
+    if len({s.source for s in members}) < 2:
+        return "single_source", f"only {sources[0]} reports this"
+    for i, a in enumerate(members):
+        for b in members[i + 1 :]:
+            if a.source == b.source:
+                continue
+            nums = number_conflict(a, b)
+            if nums:
+                x, y = nums
+                return "conflicting", (
+                    f"numbers differ: {a.outlet} says “{x.text}”, {b.outlet} says “{y.text}”"
+                )
+            quotes = quote_conflict(a, b, entity_names)
+            if quotes:
+                x, y = quotes
+                return "conflicting", (
+                    f"quote attributed to {speaker_label(x, entity_names)} by {a.outlet} "
+                    f"but to {speaker_label(y, entity_names)} by {b.outlet}"
+                )
+            dates = date_conflict(a, b)
+            if dates:
+                x, y = dates
+                return "conflicting", (
+                    f"dates differ: {a.outlet} says “{x.text}”, {b.outlet} says “{y.text}”"
+                )
+    return "corroborated", "reported by " + ", ".join(sources)
