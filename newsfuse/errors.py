@@ -23,6 +23,7 @@ ERROR_CODES: dict[str, tuple[str, str]] = {
     "NF013": ("HTML too large or too deep", "raise ingest.max_html_nodes / max_html_depth if genuine"),
     "NF014": ("time budget exceeded", "the article took longer than ingest.seconds_per_article"),
     "NF015": ("unreadable input", "check permissions and that it is a regular file"),
+    "NF016": ("corrupt compressed input", "the gzip/bz2/xz/zip data is truncated or damaged; download it again"),
 }
 
 

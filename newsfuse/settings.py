@@ -21,9 +21,11 @@ class IngestSettings:
     max_decompressed_bytes: int = 50_000_000  # gzip and friends
     max_article_chars: int = 400_000  # longer articles are rejected, not truncated silently
     max_html_nodes: int = 200_000
-    max_html_depth: int = 400
+    # libxml2 silently drops content nested deeper than 256 levels: refuse instead of truncating
+    max_html_depth: int = 250
     seconds_per_article: float = 20.0  # per-article time budget for every stage together
     min_article_chars: int = 20
+    max_archive_members: int = 10_000  # files read from one zip archive
 
 
 @dataclass

@@ -1,6 +1,26 @@
 """Ingest: files, directories, globs and stdin -> Article objects (or InputError lines).
 
 Public API:
-    iter_inputs(inputs, settings, stdin=None) -> Iterator[Article | InputError]
+    iter_inputs(inputs, settings=None, stdin=None) -> Iterator[Article | InputError]
+    read_bytes_input(data, name, settings=None) -> Iterator[Article | InputError]
     article_id(text) -> str   # hash of the normalised text: same article, same id
+
+Formats are recognised by content (the name is a hint): plain text, HTML (trafilatura),
+JSON Lines / JSON array / JSON object, RSS/Atom (feedparser behind an XML-safety check), and
+gzip/bz2/xz/zip of those. See docs/ingest.md for fields, naming and limits.
 """
+
+from newsfuse.ingest.decode import Decoded, clean_text, decode_bytes
+from newsfuse.ingest.identity import article_id, normalise_for_id, source_from_name
+from newsfuse.ingest.reader import iter_inputs, read_bytes_input
+
+__all__ = [
+    "Decoded",
+    "article_id",
+    "clean_text",
+    "decode_bytes",
+    "iter_inputs",
+    "normalise_for_id",
+    "read_bytes_input",
+    "source_from_name",
+]

@@ -1,0 +1,98 @@
+"""Expand what the user typed (files, directories, globs, ``-``) into single inputs.
+
+Directories are walked recursively in sorted order, skipping hidden files and directories
+(names starting with ``.``) and not following directory symlinks (no loops). A pattern is
+treated as a glob only when no file of that exact name exists. Every argument produces at least
+one outcome: a path that matches nothing, an empty directory or a special file becomes an error
+source, never silence. A file reached twice (a directory and a glob overlapping) is read once.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import stat
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+from newsfuse.errors import NewsfuseError
+
+
+@dataclass
+class Source:
+    """One input: ``path`` as the user should see it; ``fs_path`` None means standard input."""
+
+    path: str
+    fs_path: str | None
+    error: NewsfuseError | None = None
+
+
+def _hidden(name: str) -> bool:
+    return name.startswith(".") and name not in (".", "..")
+
+
+def _walk(directory: str) -> Iterator[Source]:
+    found = False
+    for root, dirs, files in os.walk(directory, followlinks=False, onerror=None):
+        dirs[:] = sorted(d for d in dirs if not _hidden(d))
+        for name in sorted(files):
+            if _hidden(name):
+                continue
+            found = True
+            path = os.path.join(root, name)
+            yield _file_source(path, in_directory=True)
+    if not found:
+        yield Source(directory, None, NewsfuseError("NF002", "directory holds no input files", directory))
+
+
+def _file_source(path: str, in_directory: bool = False) -> Source:
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return Source(path, None, NewsfuseError("NF001", "no such file", path))
+    except OSError as exc:
+        return Source(path, None, NewsfuseError("NF015", exc.strerror or type(exc).__name__, path))
+    if stat.S_ISREG(st.st_mode):
+        return Source(path, path)
+    # a named pipe or /dev/stdin given explicitly is read (with the size cap); inside a
+    # directory walk it would block forever, so it is refused there
+    if not in_directory and (stat.S_ISFIFO(st.st_mode) or stat.S_ISCHR(st.st_mode)):
+        return Source(path, path)
+    return Source(path, None, NewsfuseError("NF015", "not a regular file", path))
+
+
+def expand_inputs(inputs: Sequence[str]) -> Iterator[Source]:
+    """Yield one Source per file to read (or per argument that cannot be read)."""
+    seen: set[str] = set()
+
+    def once(source: Source) -> Iterator[Source]:
+        if source.fs_path is None or source.error is not None:
+            yield source
+            return
+        key = os.path.realpath(source.fs_path)
+        if key not in seen:
+            seen.add(key)
+            yield source
+
+    for raw in inputs:
+        item = os.fspath(raw)
+        if item == "-":
+            yield Source("-", None)
+            continue
+        if os.path.isdir(item):
+            for source in _walk(item):
+                yield from once(source)
+            continue
+        if os.path.lexists(item) or not glob.has_magic(item):
+            yield from once(_file_source(item))
+            continue
+        matches = sorted(glob.glob(item, recursive=True))
+        if not matches:
+            yield Source(item, None, NewsfuseError("NF001", "no file matches this pattern", item))
+            continue
+        for match in matches:
+            if os.path.isdir(match):
+                for source in _walk(match):
+                    yield from once(source)
+            else:
+                yield from once(_file_source(match))
