@@ -1,0 +1,606 @@
+"""run_ray(): the pipeline's stages on Ray Data, resumable, with the same stories as analyze().
+
+Three phases, each safe to kill and rerun (a rerun of the same command finds its work directory
+and goes on):
+
+A. **Annotate** (Ray Data, parallel): shards -> ingest -> repair -> extract (spaCy actor pool)
+   -> embed (MiniLM actor pool, GPU actors when the cluster has GPUs) -> Parquet parts written
+   atomically. A rerun skips articles already in finished parts (their ids travel to the
+   ingest stage as a sorted int64 array), then marks the phase done.
+B. **Cluster** (driver, streaming): the parts are sorted back into input order and streamed to
+   the driver in batches, which feeds the same ``StoryClusterer.add`` the single-process
+   pipeline uses, in the same batches. The clusterer is index-based (MinHash-LSH for
+   near-duplicates, a vector index for story candidates), so this is not quadratic; it is the
+   one serial step, and it is cheap next to spaCy and the embeddings. Chosen over
+   block-then-merge clustering because it gives exactly the single-process stories.
+C. **Stories** (Ray Data, parallel, then the driver writes): new articles go into the store,
+   each touched story is assembled by ``newsfuse.pipeline.build_story`` in an actor pool (entity
+   linking, crosscheck, brief), and the driver saves the stories; the clusterer state is saved
+   last. Re-saving is idempotent (articles insert-or-ignore, stories upsert), so a rerun after a
+   kill in C replays B from the store's unchanged cluster state and saves the same stories again.
+
+The store's writer lock is held for the whole run, so no other ingest interleaves with it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import glob as globmod
+import hashlib
+import json
+import os
+import pickle
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any, BinaryIO
+
+from newsfuse.scale import codec
+from newsfuse.scale.progress import ProgressPrinter, report, start_counter
+from newsfuse.scale.shards import Shard, make_shards, run_fingerprint
+from newsfuse.settings import Settings
+from newsfuse.types import InputError, StoryAssignment
+
+PHASE_A_DONE = "_ANNOTATED"
+PENDING_FILE = "pending.json"  # ids stored by an attempt that has not saved the state yet
+
+
+@dataclass
+class RayOptions:
+    """Sizes that matter on a cluster (docs/ray.md). ``None`` = derived from the cluster."""
+
+    extract_actors: int | None = None  # spaCy actors (each ~250 MB, one CPU)
+    embed_actors: int | None = None  # MiniLM actors (one GPU each when GPUs exist)
+    extract_batch: int = 64  # articles per spaCy call
+    embed_batch_cpu: int = 128  # articles per embedding call on CPU
+    embed_batch_gpu: int = 1024  # ... and on a GPU (the GPU must be fed large batches)
+    light_task_cpus: float = 0.25  # ingest / repair / write tasks
+    story_actors: int | None = None
+    jsonl_chunk_bytes: int = 4 << 20  # a JSONL shard
+    parquet_row_groups: int = 1  # row groups per Parquet shard
+    object_store_memory: int | None = None  # local Ray only; None = Ray's default
+
+
+@dataclass
+class RayRunResult:
+    """What one run did. ``str()`` is the summary the CLI prints."""
+
+    articles: int = 0  # articles annotated (phase A, over all runs of this work directory)
+    new_articles: int = 0  # articles clustered and stored by this run
+    story_ids: list[str] = field(default_factory=list)  # stories created or changed
+    errors: list[InputError] = field(default_factory=list)
+    parquet_dir: str = ""
+    store_url: str = ""
+    resumed: bool = False
+    timings: dict[str, float] = field(default_factory=dict)
+    counts: dict[str, int] = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        t = " · ".join(f"{k} {v:.1f}s" for k, v in self.timings.items())
+        return (
+            f"newsfuse ray: {self.new_articles:,} new articles in {len(self.story_ids):,} stories "
+            f"({self.articles:,} annotated, {len(self.errors):,} errors"
+            f"{', resumed' if self.resumed else ''}); parquet {self.parquet_dir}; "
+            f"store {self.store_url}; {t}"
+        )
+
+
+# --------------------------------------------------------------------------- ray set-up
+def init_ray(ray_address: str | None, num_workers: int | None, options: RayOptions, progress: bool) -> bool:
+    """Connect to ``ray_address`` or start a small local Ray; True when we started it."""
+    import ray
+
+    if ray.is_initialized():
+        return False
+    os.environ.setdefault("RAY_DEDUP_LOGS", "1")
+    kwargs: dict[str, Any] = {"include_dashboard": False, "log_to_driver": progress,
+                              "configure_logging": True, "logging_level": "WARNING"}
+    if ray_address:
+        ray.init(address=ray_address, **kwargs)
+    else:
+        # logical CPUs: one per spaCy actor and per CPU embed actor, plus room for the light
+        # tasks; physical cores may be fewer (the stages rarely peak together)
+        workers = num_workers or os.cpu_count() or 1
+        ray.init(
+            num_cpus=2 * workers + 1,
+            object_store_memory=options.object_store_memory,
+            **kwargs,
+        )
+    from ray.data import DataContext
+
+    ctx = DataContext.get_current()
+    ctx.enable_progress_bars = progress
+    return True
+
+
+def _cluster_gpus() -> int:
+    import ray
+
+    return int(ray.cluster_resources().get("GPU", 0))
+
+
+# --------------------------------------------------------------------------- work directory
+def default_work_dir(inputs: Sequence[str], store_url: str | None) -> str:
+    """$XDG_CACHE_HOME/newsfuse/ray/<hash of inputs and store>: a rerun finds it again."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    key = hashlib.blake2b(
+        json.dumps([[os.path.abspath(i) for i in inputs], store_url or ""]).encode(), digest_size=8
+    ).hexdigest()
+    return os.path.join(base, "newsfuse", "ray", key)
+
+
+def _spool_stdin(stdin: BinaryIO, work_dir: str, limit: int) -> str:
+    from newsfuse.limits import read_stream_capped
+
+    data = read_stream_capped(stdin, limit)
+    path = os.path.join(work_dir, "stdin-" + hashlib.blake2b(data, digest_size=8).hexdigest())
+    if not os.path.exists(path):
+        with open(path + ".tmp", "wb") as fh:
+            fh.write(data)
+        os.replace(path + ".tmp", path)
+    return path
+
+
+def finished_ids(parts_dir: str) -> list[str]:
+    """Ids in finished parts; half-written temp files and unreadable parts are removed."""
+    import pyarrow.parquet as pq
+
+    ids: list[str] = []
+    for tmp in globmod.glob(os.path.join(parts_dir, ".tmp-*")):
+        with contextlib.suppress(OSError):
+            os.remove(tmp)
+    for part in sorted(globmod.glob(os.path.join(parts_dir, "part-*.parquet"))):
+        try:
+            ids.extend(pq.read_table(part, columns=["id"]).column("id").to_pylist())
+        except Exception:  # noqa: BLE001 - a torn part: drop it, its articles are redone
+            with contextlib.suppress(OSError):
+                os.remove(part)
+    return ids
+
+
+def _read_errors(errors_dir: str) -> list[InputError]:
+    import pyarrow.parquet as pq
+
+    rows = []
+    for part in sorted(globmod.glob(os.path.join(errors_dir, "part-*.parquet"))):
+        with contextlib.suppress(Exception):
+            rows.extend(pq.read_table(part).to_pylist())
+    rows.sort(key=lambda r: (r["shard"], r["pos"]))
+    seen: set[tuple[str, str]] = set()
+    out = []
+    for r in rows:
+        key = (r["error_path"] or "", r["error"] or "")
+        if key not in seen:
+            seen.add(key)
+            out.append(InputError(path=key[0], error=key[1], code=r["code"] or "NF000"))
+    return out
+
+
+# --------------------------------------------------------------------------- phase A
+def annotate_shards(
+    shards: list[Shard],
+    work_dir: str,
+    settings: Settings,
+    options: RayOptions,
+    counter: Any,
+    num_workers: int | None,
+) -> None:
+    """Ingest, repair, extract and embed every shard into ``work_dir/articles`` Parquet parts."""
+    import ray
+    import ray.data
+    from ray.data import ActorPoolStrategy
+
+    from newsfuse.scale import stages
+
+    parts_dir = os.path.join(work_dir, "articles")
+    os.makedirs(parts_dir, exist_ok=True)
+    shutil.rmtree(os.path.join(work_dir, "errors"), ignore_errors=True)  # redone with the rest
+    done = stages.done_keys(finished_ids(parts_dir))
+    report(counter, "resumed", int(done.size))
+
+    cpus = int(ray.cluster_resources().get("CPU", 1))
+    workers = num_workers or max(1, cpus // 2)
+    gpus = _cluster_gpus()
+    extract_actors = options.extract_actors or workers
+    embed_actors = options.embed_actors or (gpus if gpus else max(1, workers // 2))
+    light = {"num_cpus": options.light_task_cpus}
+
+    ds = ray.data.from_items([s.row() for s in shards], override_num_blocks=max(1, len(shards)))
+    ds = ds.map_batches(
+        _ingest_task, batch_size=1, batch_format="pyarrow",
+        fn_kwargs={"settings": settings, "done": ray.put(done), "counter": counter}, **light,
+    )
+    ds = ds.map_batches(
+        _repair_task, batch_size=options.extract_batch, batch_format="pyarrow",
+        fn_kwargs={"settings": settings, "counter": counter}, **light,
+    )
+    ds = ds.map_batches(
+        stages.Extract, batch_size=options.extract_batch, batch_format="pyarrow",
+        compute=ActorPoolStrategy(min_size=1, max_size=extract_actors),
+        fn_constructor_kwargs={"settings": settings, "counter": counter}, num_cpus=1,
+    )
+    if gpus:
+        embed_args: dict[str, Any] = {"num_gpus": 1, "num_cpus": 1}
+        embed_batch = options.embed_batch_gpu
+    else:
+        embed_args = {"num_cpus": 1}
+        embed_batch = options.embed_batch_cpu
+    ds = ds.map_batches(
+        stages.Embed, batch_size=embed_batch, batch_format="pyarrow",
+        compute=ActorPoolStrategy(min_size=1, max_size=embed_actors),
+        fn_constructor_kwargs={"settings": settings, "counter": counter, "batch_size": embed_batch},
+        **embed_args,
+    )
+    ds = ds.map_batches(
+        _write_task, batch_size=None, batch_format="pyarrow",
+        fn_kwargs={"out_dir": work_dir, "counter": counter}, **light,
+    )
+    for _ in ds.iter_batches(batch_size=None):
+        pass
+
+
+def _ingest_task(batch: Any, *, settings: Settings, done: Any, counter: Any) -> Any:
+    from newsfuse.scale.stages import Ingest
+
+    return Ingest(settings, done, counter)(batch)
+
+
+def _repair_task(batch: Any, *, settings: Settings, counter: Any) -> Any:
+    from newsfuse.scale.stages import Repair
+
+    return Repair(settings, counter)(batch)
+
+
+def _write_task(batch: Any, *, out_dir: str, counter: Any) -> Any:
+    from newsfuse.scale.stages import WriteParts
+
+    return WriteParts(out_dir, counter)(batch)
+
+
+# --------------------------------------------------------------------------- phase B
+CLUSTER_COLUMNS = [
+    "id", "shard", "pos", "title", "text", "source", "published", "embedding",
+    "ci_title", "ci_text", "ci_source", "ci_published", "ci_entities", "ci_numbers",
+]
+
+
+def iter_in_input_order(parts_dir: str, columns: list[str], batch_rows: int) -> Iterator[list[dict[str, Any]]]:
+    """Article rows of all parts in input order (shard, pos), streamed in batches."""
+    import ray.data
+
+    paths = sorted(globmod.glob(os.path.join(parts_dir, "part-*.parquet")))
+    if not paths:
+        return
+    ds = ray.data.read_parquet(paths, columns=columns).sort(["shard", "pos"])
+    for batch in ds.iter_batches(batch_size=batch_rows, batch_format="pyarrow"):
+        yield batch.to_pylist()
+
+
+@dataclass
+class Clustering:
+    story_of: dict[str, str] = field(default_factory=dict)  # article -> surviving story
+    merges: list[tuple[str, str]] = field(default_factory=list)
+    duplicate_of: dict[str, str] = field(default_factory=dict)
+    titles: dict[str, str] = field(default_factory=dict)
+    labels: dict[str, str] = field(default_factory=dict)
+    order: list[str] = field(default_factory=list)  # articles in input order
+    state: bytes = b""
+
+
+def cluster_in_order(
+    parts_dir: str, clusterer: Any, batch_size: int, counter: Any,
+    already_stored: Callable[[list[str]], set[str]],
+) -> Clustering:
+    """Feed the clusterer the run's new articles in input order, in the pipeline's batch size.
+
+    Articles the store already holds are skipped, as ``pipeline.analyze`` skips them.
+    """
+    result = Clustering()
+    seen: set[str] = set()
+    pending: list[Any] = []
+
+    def flush() -> None:
+        if not pending:
+            return
+        assignment: StoryAssignment = clusterer.add(pending)
+        result.story_of.update(assignment.story_of)
+        result.merges.extend(assignment.merges)
+        result.duplicate_of.update(assignment.duplicate_of)
+        result.titles.update(assignment.titles)
+        result.labels.update(assignment.labels)
+        report(counter, "clustered", len(pending))
+        pending.clear()
+
+    for rows in iter_in_input_order(parts_dir, CLUSTER_COLUMNS, 4 * batch_size):
+        known = already_stored([r["id"] for r in rows])
+        report(counter, "known", sum(1 for r in rows if r["id"] in known and r["id"] not in seen))
+        for row in rows:
+            if row["id"] in seen or row["id"] in known:
+                continue
+            seen.add(row["id"])
+            result.order.append(row["id"])
+            pending.append(codec.cluster_item(row))
+            if len(pending) >= batch_size:
+                flush()
+    flush()
+    result.story_of = {aid: clusterer.resolve(sid) for aid, sid in result.story_of.items()}
+    result.merges = [(old, clusterer.resolve(new)) for old, new in result.merges]
+    result.titles = {clusterer.resolve(s): t for s, t in result.titles.items()}
+    result.labels = {clusterer.resolve(s): t for s, t in result.labels.items()}
+    result.state = clusterer.state_bytes()
+    return result
+
+
+# --------------------------------------------------------------------------- phase C
+def store_articles(parts_dir: str, store: Any, clustering: Clustering, batch_size: int, counter: Any) -> None:
+    """New articles and their annotations into the store, in input order (insert-or-ignore)."""
+    wanted = set(clustering.story_of)
+    cols = ["id", "shard", "pos", "article", "annotations"]
+    batch_a: list[Any] = []
+    batch_n: list[Any] = []
+    saved: set[str] = set()
+
+    def flush() -> None:
+        if batch_a:
+            sub = StoryAssignment(story_of={a.id: clustering.story_of[a.id] for a in batch_a})
+            store.save_batch(batch_a, batch_n, [], sub, None)
+            report(counter, "stored", len(batch_a))
+            batch_a.clear()
+            batch_n.clear()
+
+    for rows in iter_in_input_order(parts_dir, cols, 4 * batch_size):
+        for row in rows:
+            if row["id"] not in wanted or row["id"] in saved:
+                continue
+            saved.add(row["id"])
+            batch_a.append(codec.load_article(row))
+            batch_n.append(codec.load_annotations(row))
+            if len(batch_a) >= batch_size:
+                flush()
+    flush()
+
+
+def story_tasks(clustering: Clustering) -> list[dict[str, Any]]:
+    """One row per touched story: what ``build_story`` needs beyond the store."""
+    members: dict[str, list[str]] = {}
+    for aid in clustering.order:
+        if aid in clustering.story_of:
+            members.setdefault(clustering.story_of[aid], []).append(aid)
+    merged_into: dict[str, list[str]] = {}
+    for old, new in clustering.merges:
+        merged_into.setdefault(new, []).append(old)
+    rows = []
+    for sid, ids in members.items():
+        idset = set(ids)
+        rows.append({
+            "story_id": sid,
+            "payload": json.dumps({
+                "members": ids,
+                "merges": [[o, sid] for o in merged_into.get(sid, [])],
+                "duplicate_of": {a: b for a, b in clustering.duplicate_of.items() if a in idset},
+                "title": clustering.titles.get(sid, ""),
+                "label": clustering.labels.get(sid, ""),
+            }),
+        })
+    return rows
+
+
+class BuildStories:
+    """Actor: ``newsfuse.pipeline.build_story`` per story, reading members from the store."""
+
+    def __init__(self, store_url: str, settings: Settings) -> None:
+        from newsfuse.store import open_store
+
+        self.settings = settings
+        self.store = open_store(store_url, settings.store)
+
+    def __call__(self, batch: Any) -> Any:
+        import pyarrow as pa
+
+        from newsfuse.pipeline import build_story
+
+        out_ids, out_blobs = [], []
+        for row in batch.to_pylist():
+            task = json.loads(row["payload"])
+            sid = row["story_id"]
+            assignment = StoryAssignment(
+                story_of={aid: sid for aid in task["members"]},
+                merges=[tuple(m) for m in task["merges"]],
+                duplicate_of=task["duplicate_of"],
+                titles={sid: task["title"]} if task["title"] else {},
+                labels={sid: task["label"]} if task["label"] else {},
+            )
+            story = build_story(sid, self.store, self.settings, assignment, {}, {})
+            out_ids.append(sid)
+            out_blobs.append(pickle.dumps((story, assignment), protocol=pickle.HIGHEST_PROTOCOL))
+        return pa.table({"story_id": out_ids, "story": pa.array(out_blobs, type=pa.binary())})
+
+
+def build_and_save_stories(
+    clustering: Clustering, store: Any, store_url: str, settings: Settings, options: RayOptions,
+    counter: Any, num_workers: int | None,
+) -> list[str]:
+    import ray
+    import ray.data
+    from ray.data import ActorPoolStrategy
+
+    tasks = story_tasks(clustering)
+    if not tasks:
+        return []
+    cpus = int(ray.cluster_resources().get("CPU", 1))
+    actors = options.story_actors or num_workers or max(1, cpus // 2)
+    ds = ray.data.from_items(tasks).map_batches(
+        BuildStories, batch_size=16, batch_format="pyarrow",
+        compute=ActorPoolStrategy(min_size=1, max_size=actors),
+        fn_constructor_kwargs={"store_url": store_url, "settings": settings}, num_cpus=1,
+    )
+    saved: list[str] = []
+    pending: list[Any] = []
+    merges: list[tuple[str, str]] = []
+    articles_in_pending = 0
+
+    def flush() -> None:
+        nonlocal articles_in_pending
+        if pending:
+            store.save_batch([], [], list(pending), StoryAssignment(merges=list(merges)), None)
+            report(counter, "stories", len(pending))
+            pending.clear()
+            merges.clear()
+            articles_in_pending = 0
+
+    for batch in ds.iter_batches(batch_size=None, batch_format="pyarrow"):
+        for blob in batch.column("story").to_pylist():
+            story, assignment = pickle.loads(blob)
+            pending.append(story)
+            merges.extend(assignment.merges)
+            saved.append(story.id)
+            articles_in_pending += len(story.article_ids)
+            if articles_in_pending >= settings.store.batch_size:
+                flush()
+    flush()
+    return saved
+
+
+# --------------------------------------------------------------------------- the run
+def run_ray(
+    inputs: Sequence[str],
+    *,
+    store_url: str | None,
+    out_parquet: str | None,
+    settings: Settings,
+    ray_address: str | None = None,
+    num_workers: int | None = None,
+    progress: bool = True,
+    stdin: BinaryIO | None = None,
+    options: RayOptions | None = None,
+) -> RayRunResult:
+    """Analyze ``inputs`` on Ray and store the stories; rerun the same call to resume.
+
+    ``store_url``: SQLite path or postgresql:// URL (None = a store inside the work directory).
+    ``out_parquet``: the work directory; the annotated articles land in ``<out>/articles``
+    (None = a per-input cache directory, found again by a rerun). ``num_workers``: spaCy actors
+    (and, without GPUs, embedding actors at half that); local Ray only starts that many CPUs.
+    """
+    import ray
+
+    from newsfuse.cluster import StoryClusterer
+    from newsfuse.store import open_store
+
+    options = options or RayOptions()
+    work_dir = os.path.abspath(out_parquet or default_work_dir(inputs, store_url))
+    os.makedirs(work_dir, exist_ok=True)
+    store_url = store_url or os.path.join(work_dir, "store.sqlite")
+    result = RayRunResult(parquet_dir=os.path.join(work_dir, "articles"), store_url=store_url)
+    t0 = time.perf_counter()
+
+    inputs = list(inputs)
+    stdin_name: tuple[str, str] | None = None
+    if "-" in inputs:
+        spooled = _spool_stdin(stdin or sys.stdin.buffer, work_dir, settings.ingest.max_input_bytes)
+        inputs[inputs.index("-")] = spooled
+        stdin_name = (spooled, "-")
+    shards, expand_errors = make_shards(
+        inputs, jsonl_chunk_bytes=options.jsonl_chunk_bytes, parquet_row_groups=options.parquet_row_groups
+    )
+    if stdin_name:
+        shards = [
+            Shard(**{**s.row(), "name": "-"}) if s.path == os.path.realpath(stdin_name[0]) else s  # type: ignore[arg-type]
+            for s in shards
+        ]
+    fingerprint = run_fingerprint(shards)
+    result.timings["shard"] = time.perf_counter() - t0
+
+    started = init_ray(ray_address, num_workers, options, progress)
+    store = open_store(store_url, settings.store)
+    try:
+        if store.dialect == "sqlite" and len(ray.nodes()) > 1:
+            raise RuntimeError("a multi-node Ray cluster needs a PostgreSQL store (--db postgresql://...)")
+        counter = start_counter(hashlib.blake2b(work_dir.encode(), digest_size=6).hexdigest())
+        with ProgressPrinter(counter, enabled=progress) as printer, store.writer_lock():
+            # phase A: annotate (skipped when a previous run over the same inputs finished it)
+            t = time.perf_counter()
+            marker = os.path.join(work_dir, PHASE_A_DONE)
+            done_before = _read_text(marker) == fingerprint
+            result.resumed = done_before or bool(globmod.glob(os.path.join(work_dir, "articles", "part-*")))
+            if not done_before and shards:
+                printer.phase = "annotate"
+                annotate_shards(shards, work_dir, settings, options, counter, num_workers)
+                _write_text(marker, fingerprint)
+            result.timings["annotate"] = time.perf_counter() - t
+
+            # phase B: cluster on the driver from the store's current state
+            t = time.perf_counter()
+            printer.phase = "cluster"
+            current = store.load_cluster_state()
+            base = _sha(current or b"")
+            pending_file = os.path.join(work_dir, PENDING_FILE)
+            pending = _read_pending(pending_file, base)
+            clusterer = StoryClusterer(current, settings.cluster)
+
+            def already_stored(ids: list[str]) -> set[str]:
+                # what the store holds is in the cluster state, except what an interrupted
+                # attempt of this run stored before it could save the state
+                return store.known_ids(ids) - pending
+
+            clustering = cluster_in_order(
+                result.parquet_dir, clusterer, max(1, settings.store.batch_size), counter, already_stored
+            )
+            result.timings["cluster"] = time.perf_counter() - t
+
+            # phase C: articles, then stories (parallel), then the cluster state, last
+            t = time.perf_counter()
+            printer.phase = "stories"
+            if clustering.story_of:
+                _write_text(pending_file, json.dumps({"base": base, "ids": sorted(clustering.story_of)}))
+                store_articles(result.parquet_dir, store, clustering, settings.store.batch_size, counter)
+                result.story_ids = build_and_save_stories(
+                    clustering, store, store_url, settings, options, counter, num_workers
+                )
+                store.save_batch([], [], [], StoryAssignment(), clustering.state)
+            with contextlib.suppress(OSError):
+                os.remove(pending_file)
+            result.timings["stories"] = time.perf_counter() - t
+            result.new_articles = len(clustering.story_of)
+            result.counts = printer.counts()
+        result.articles = len(finished_ids(result.parquet_dir))
+        result.errors = expand_errors + _read_errors(os.path.join(work_dir, "errors"))
+    finally:
+        store.close()
+        if started:
+            ray.shutdown()
+    result.timings["total"] = time.perf_counter() - t0
+    return result
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _read_pending(path: str, base: str) -> set[str]:
+    """Ids an interrupted attempt stored on top of the cluster state the store still has."""
+    text = _read_text(path)
+    if not text:
+        return set()
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return set()
+    return set(data.get("ids", [])) if data.get("base") == base else set()
+
+
+def _read_text(path: str) -> str | None:
+    try:
+        with open(path, encoding="utf-8") as fh:
+            return fh.read().strip()
+    except OSError:
+        return None
+
+
+def _write_text(path: str, text: str) -> None:
+    fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path), prefix=".tmp-")
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(text)
+    os.replace(tmp, path)

@@ -1,0 +1,299 @@
+"""The Ray Data stages: ingest -> repair -> extract -> embed -> write, one ``map_batches`` each.
+
+Every stage calls the single-process stage functions (``newsfuse.ingest``, ``repair``,
+``extract``, ``cluster``) and the pipeline's per-article error policy; nothing here decides
+anything about articles. Batches are Arrow tables of ``codec.STAGE_COLUMNS`` rows; an article a
+stage cannot handle becomes an error row and travels on to the writer.
+
+Stateless, cheap stages (ingest, repair, write) are Ray tasks; stages that load a model (extract:
+spaCy, embed: MiniLM) are callable classes run by an actor pool, so a model loads once per actor.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import uuid
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+
+from newsfuse.scale import codec
+from newsfuse.scale.progress import report
+from newsfuse.scale.shards import PARQUET_COLUMNS
+from newsfuse.settings import Settings
+from newsfuse.types import Article, InputError
+
+
+# --------------------------------------------------------------------------- resumability
+def id_key(article_id: str) -> int:
+    """A 63-bit key of an article id: the done set travels as one sorted int64 array."""
+    return int.from_bytes(hashlib.blake2b(article_id.encode(), digest_size=8).digest(), "big") >> 1
+
+
+def done_keys(ids: Any) -> np.ndarray:
+    return np.unique(np.fromiter((id_key(i) for i in ids), dtype=np.int64))
+
+
+def _is_done(keys: np.ndarray, article_id: str) -> bool:
+    if keys.size == 0:
+        return False
+    k = id_key(article_id)
+    i = int(np.searchsorted(keys, k))
+    return i < keys.size and int(keys[i]) == k
+
+
+# --------------------------------------------------------------------------- ingest
+def _read_shard(shard: dict[str, Any], settings: Settings) -> list[Article | InputError]:
+    """The articles of one shard, read by the single-process ingest code."""
+    from newsfuse.ingest import read_bytes_input
+
+    ingest = settings.ingest
+    kind, path, name = shard["kind"], shard["path"], shard["name"]
+    if kind == "jsonl":
+        with open(path, "rb") as fh:
+            fh.seek(int(shard["start"]))
+            data = fh.read(int(shard["end"]) - int(shard["start"]))
+        return list(read_bytes_input(data, name, ingest, first_line=int(shard["first_line"])))
+    if kind == "parquet":
+        return _read_parquet_shard(shard, settings)
+    return list(_read_file(path, name, settings))
+
+
+def _read_file(path: str, name: str, settings: Settings) -> list[Article | InputError]:
+    from newsfuse.ingest import read_path
+
+    return list(read_path(path, name, settings.ingest))
+
+
+def _read_parquet_shard(shard: dict[str, Any], settings: Settings) -> list[Article | InputError]:
+    """Parquet rows become JSONL lines, so the JSONL reader's rules (ids, dates, outlets) apply."""
+    import pyarrow.parquet as pq
+
+    from newsfuse.ingest import read_bytes_input
+
+    name = shard["name"]
+    try:
+        pf = pq.ParquetFile(shard["path"])
+        columns = [c for c in PARQUET_COLUMNS if c in pf.schema_arrow.names]
+        if "text" not in columns:
+            return [InputError(name, f"[NF010] {name}: Parquet input has no text column "
+                               "(needs title/text/url/source/published)", "NF010")]
+        end = pf.metadata.num_row_groups if int(shard["end"]) < 0 else int(shard["end"])
+        table = pf.read_row_groups(list(range(int(shard["start"]), end)), columns=columns)
+    except Exception as exc:  # noqa: BLE001 - one bad file is one error line
+        return [InputError(name, f"[NF015] {name}: unreadable Parquet: {exc}", "NF015")]
+    lines = []
+    for row in table.to_pylist():
+        if row.get("published") is not None and not isinstance(row["published"], str):
+            row["published"] = row["published"].isoformat()
+        lines.append(codec.dumps({k: v for k, v in row.items() if v is not None}))
+    data = ("\n".join(lines) + "\n").encode("utf-8")
+    return list(read_bytes_input(data, name, settings.ingest, first_line=1, fmt="jsonl"))
+
+
+class Ingest:
+    """Shard rows -> article rows; drops articles a finished earlier run already wrote."""
+
+    def __init__(self, settings: Settings, done: np.ndarray, counter: Any) -> None:
+        self.settings = settings
+        self.done = done
+        self.counter = counter
+
+    def __call__(self, batch: pa.Table) -> pa.Table:
+        rows: list[dict[str, Any]] = []
+        read = skipped = 0
+        for shard in batch.to_pylist():
+            seen: set[str] = set()
+            try:
+                items = _read_shard(shard, self.settings)
+            except Exception as exc:  # noqa: BLE001 - never lose the batch for one shard
+                items = [InputError(shard["name"], f"[NF000] {shard['name']}: {type(exc).__name__}: {exc}", "NF000")]
+            for pos, item in enumerate(items):
+                if isinstance(item, InputError):
+                    rows.append(codec.error_row(shard["index"], pos, item))
+                    continue
+                read += 1
+                if item.id in seen or _is_done(self.done, item.id):
+                    skipped += 1
+                    continue
+                seen.add(item.id)
+                rows.append(codec.article_row(shard["index"], pos, item))
+        report(self.counter, "ingest", read)
+        report(self.counter, "skipped", skipped)
+        report(self.counter, "read", len(batch))
+        return codec.rows_to_table(rows)
+
+
+# --------------------------------------------------------------------------- repair
+def _failure_row(row: dict[str, Any], article: Article, exc: BaseException, settings: Settings) -> dict[str, Any]:
+    from newsfuse.pipeline import _failure  # the pipeline's per-article error policy
+
+    return codec.error_row(row["shard"], row["pos"], _failure(article, exc, settings))
+
+
+class Repair:
+    """Repair each article under the per-article time budget (a Ray task, no model)."""
+
+    def __init__(self, settings: Settings, counter: Any) -> None:
+        self.settings = settings
+        self.counter = counter
+
+    def __call__(self, batch: pa.Table) -> pa.Table:
+        from newsfuse.pipeline import _budget
+        from newsfuse.repair import repair_article
+
+        out: list[dict[str, Any]] = []
+        done = 0
+        for row in batch.to_pylist():
+            if row["article"] is None:
+                out.append(row)
+                continue
+            article = codec.load_article(row)
+            try:
+                with _budget(self.settings.ingest.seconds_per_article):
+                    fixed = repair_article(article, self.settings.repair)
+            except Exception as exc:  # noqa: BLE001 - per-article error policy
+                out.append(_failure_row(row, article, exc, self.settings))
+                continue
+            row["article"] = codec.dumps(codec.article_to_dict(fixed))
+            out.append(row)
+            done += 1
+        report(self.counter, "repair", done)
+        return codec.rows_to_table(out)
+
+
+# --------------------------------------------------------------------------- extract
+class Extract:
+    """spaCy annotation in an actor: the model loads once, in ``__init__``."""
+
+    def __init__(self, settings: Settings, counter: Any) -> None:
+        from newsfuse.extract import annotate
+
+        self.settings = settings
+        self.counter = counter
+        self._annotate = annotate
+        # warm up: load the spaCy pipeline now, not inside the first batch's time budget
+        self._annotate([], settings.extract)
+
+    def __call__(self, batch: pa.Table) -> pa.Table:
+        from newsfuse.pipeline import _budget
+
+        rows = batch.to_pylist()
+        live = [r for r in rows if r["article"] is not None]
+        articles = [codec.load_article(r) for r in live]
+        budget = self.settings.ingest.seconds_per_article
+        notes_by_row: dict[int, Any] = {}
+        try:
+            with _budget(budget * max(1, len(articles))):
+                notes = self._annotate(articles, self.settings.extract)
+            notes_by_row = {id(r): n for r, n in zip(live, notes)}
+        except Exception:  # noqa: BLE001 - find the culprit article by article
+            for r, a in zip(live, articles):
+                try:
+                    with _budget(budget):
+                        notes_by_row[id(r)] = self._annotate([a], self.settings.extract)[0]
+                except Exception as exc:  # noqa: BLE001
+                    notes_by_row[id(r)] = exc
+        out: list[dict[str, Any]] = []
+        for r in rows:
+            if r["article"] is None:
+                out.append(r)
+                continue
+            note = notes_by_row.get(id(r))
+            if isinstance(note, BaseException) or note is None:
+                exc = note if note is not None else RuntimeError("no annotations")
+                out.append(_failure_row(r, codec.load_article(r), exc, self.settings))
+                continue
+            r["annotations"] = codec.dump_annotations(note)
+            out.append(r)
+        report(self.counter, "extract", sum(1 for r in out if r["annotations"] is not None))
+        return codec.rows_to_table(out)
+
+
+# --------------------------------------------------------------------------- embed
+def embed_device() -> str:
+    """``cuda`` when this actor was given a GPU, else ``cpu``."""
+    try:
+        import torch
+
+        if torch.cuda.is_available():
+            return "cuda"
+    except Exception:  # noqa: BLE001 - no torch CUDA build: CPU
+        pass
+    return "cpu"
+
+
+class Embed:
+    """Cluster features (MiniLM embedding, entities, numbers) in an actor, GPU when it has one.
+
+    Calls ``newsfuse.cluster.cluster_items``: the same features the single-process clusterer
+    gets. On a GPU the model runs in fp16 and is fed large batches.
+    """
+
+    def __init__(self, settings: Settings, counter: Any, batch_size: int = 64) -> None:
+        from newsfuse import embed
+
+        self.settings = settings
+        self.counter = counter
+        self.device = embed_device()
+        model = embed.load_model(device=self.device)
+        if self.device == "cuda":
+            model.half()
+        self.batch_size = batch_size
+
+    def __call__(self, batch: pa.Table) -> pa.Table:
+        from newsfuse.cluster import cluster_items
+
+        rows = batch.to_pylist()
+        live = [r for r in rows if r["article"] is not None and r["annotations"] is not None]
+        articles = [codec.load_article(r) for r in live]
+        notes = [codec.load_annotations(r) for r in live]
+        items = cluster_items(articles, notes) if live else []
+        finals = [codec.final_row(r, a, it) for r, a, it in zip(live, articles, items)]
+        errors = [codec.final_error_row(r) for r in rows if r["article"] is None]
+        report(self.counter, "embed", len(finals))
+        return pa.Table.from_pylist(finals + errors, schema=codec.OUTPUT_SCHEMA)
+
+
+# --------------------------------------------------------------------------- write
+class WriteParts:
+    """Write each batch as Parquet parts, atomically (temp file, then rename).
+
+    A part's name is a hash of the article ids in it, so a task that Ray retries after it had
+    already renamed its file rewrites the same file instead of adding a duplicate.
+    """
+
+    def __init__(self, out_dir: str, counter: Any) -> None:
+        self.out_dir = out_dir
+        self.counter = counter
+
+    def __call__(self, batch: pa.Table) -> pa.Table:
+        import pyarrow.compute as pc
+        import pyarrow.parquet as pq
+
+        is_error = pc.is_valid(batch.column("error"))
+        parts = {
+            "articles": batch.filter(pc.invert(is_error)).select(codec.ARTICLE_SCHEMA.names),
+            "errors": batch.filter(is_error).select(codec.ERROR_SCHEMA.names),
+        }
+        counts = {"articles": 0, "errors": 0}
+        for kind, table in parts.items():
+            if table.num_rows == 0:
+                continue
+            key_col = "id" if kind == "articles" else "error"
+            h = hashlib.blake2b(digest_size=12)
+            for s, p, k in zip(table.column("shard").to_pylist(), table.column("pos").to_pylist(),
+                               table.column(key_col).to_pylist()):
+                h.update(f"{s}:{p}:{k}\n".encode())
+            folder = os.path.join(self.out_dir, kind)
+            os.makedirs(folder, exist_ok=True)
+            final = os.path.join(folder, f"part-{h.hexdigest()}.parquet")
+            tmp = os.path.join(folder, f".tmp-{uuid.uuid4().hex}.parquet")
+            pq.write_table(table, tmp, compression="zstd")
+            os.replace(tmp, final)
+            counts[kind] = table.num_rows
+        report(self.counter, "written", counts["articles"])
+        report(self.counter, "errors", counts["errors"])
+        return pa.table({"written": [counts["articles"]], "errors": [counts["errors"]]})
