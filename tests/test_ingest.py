@@ -1,0 +1,258 @@
+"""Ingest on real inputs: the seeds, our own fixture articles, the shared real data."""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from newsfuse.errors import ERROR_CODES
+from newsfuse.ingest import article_id, iter_inputs, read_bytes_input, source_from_name
+from newsfuse.settings import IngestSettings
+from newsfuse.types import Article, InputError
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = ROOT / "tests" / "fixtures" / "ingest"
+SEEDS = ROOT.parent / "shared" / "seeds"
+DATA = ROOT.parent / "shared" / "data"
+
+
+def articles(outcomes):
+    return [o for o in outcomes if isinstance(o, Article)]
+
+
+def errors(outcomes):
+    return [o for o in outcomes if isinstance(o, InputError)]
+
+
+def by_path(outcomes):
+    return {o.path: o for o in outcomes}
+
+
+# --------------------------------------------------------------------------- seeds
+@pytest.mark.skipif(not SEEDS.is_dir(), reason="shared seeds not available")
+def test_seed_titles_first_line_only_when_it_is_a_headline():
+    seed_000 = next(SEEDS.glob("000_*.txt"))
+    seed_003 = next(SEEDS.glob("003_*.txt"))
+    got = by_path(iter_inputs([str(seed_000), str(seed_003)]))
+    titled, untitled = got[str(seed_000)], got[str(seed_003)]
+    first_000 = seed_000.read_text(encoding="utf-8").split("\n", 1)[0].strip()
+    first_003 = seed_003.read_text(encoding="utf-8").split("\n", 1)[0].strip()
+    assert titled.title == first_000
+    assert not titled.text.startswith(first_000)
+    assert untitled.title == ""
+    assert untitled.text.startswith(first_003)
+    for art in (titled, untitled):
+        assert art.text == art.original_text
+        assert art.language == "en"
+        assert art.id == article_id(art.text)
+    # no metadata: each file is its own, distinct outlet named after the file
+    assert titled.source != untitled.source
+    assert titled.source == source_from_name(seed_000.name)
+
+
+@pytest.mark.skipif(not SEEDS.is_dir(), reason="shared seeds not available")
+def test_directory_of_seeds_gives_both_and_reingest_same_ids():
+    first = articles(iter_inputs([str(SEEDS)]))
+    again = articles(iter_inputs([str(SEEDS)]))
+    assert len(first) == 2
+    assert [a.id for a in first] == [a.id for a in again]
+    assert len({a.id for a in first}) == 2
+
+
+def test_source_from_file_name_is_readable():
+    assert source_from_name("000_7290f064e099097e.txt") == "000 7290f064"
+    assert source_from_name("dir/reuters-story.html.gz") == "reuters story"
+    assert source_from_name("-") == "stdin"
+
+
+# --------------------------------------------------------------------------- fixtures
+def test_plain_text_fixtures():
+    got = by_path(iter_inputs([str(FIXTURES / "titled.txt"), str(FIXTURES / "untitled.txt")]))
+    titled = got[str(FIXTURES / "titled.txt")]
+    untitled = got[str(FIXTURES / "untitled.txt")]
+    assert titled.title == "Harbour Ferry Strike Ends After Two Weeks"
+    assert titled.text.startswith("The ferry workers of Port Alder")
+    assert untitled.title == ""
+    assert untitled.text.startswith("Ferry services between Port Alder")
+    assert titled.extra["title_source"] == "first line"
+    assert untitled.source == "untitled"
+
+
+def test_html_page_main_text_and_metadata():
+    (page,) = list(iter_inputs([str(FIXTURES / "page.html")]))
+    assert isinstance(page, Article)
+    assert page.source == "The Alder Courier"
+    assert page.title == "Island ferries sail again as strike ends"
+    assert page.published and page.published.startswith("2025-03-10")
+    assert page.extra["author"] == "Jonas Weber"
+    assert page.extra["date_source"]
+    assert page.url == "https://courier.example.org/2025/03/10/ferries-sail-again"
+    assert "6 percent" in page.text and "Elin Sandvik" in page.text
+    for debris in ("tracking pixel", "Subscribe to our newsletter", "Sport", "color: #333"):
+        assert debris not in page.text
+    assert not page.text.startswith(page.title)  # the headline is the title, not body
+
+
+def test_jsonl_good_lines_bad_lines_and_unknown_keys():
+    path = str(FIXTURES / "articles.jsonl")
+    got = list(iter_inputs([path]))
+    arts, errs = articles(got), errors(got)
+    assert [a.path for a in arts] == [f"{path}:1", f"{path}:2", f"{path}:7"]
+    assert [e.path for e in errs] == [f"{path}:3", f"{path}:4", f"{path}:5"]
+    assert all(e.code == "NF010" and e.error.startswith("[NF010] ") and e.path in e.error for e in errs)
+    first, second, third = arts
+    assert first.extra["id"] == "wire-001" and first.extra["desk"] == "regional"
+    assert first.id != "wire-001" and first.id == article_id(first.text)
+    assert first.source == "Northern Wire" and first.published == "2025-03-09"
+    assert first.url == "https://wire.example.net/ferry-strike-over"
+    assert second.title == "Commuters relieved as boats return"  # headline alias
+    assert second.source == "Island Radio"  # {"name": ...}
+    assert second.published.startswith("2025-03-10T07:05")
+    assert second.extra["date_source"] == "json field 'date'"
+    assert third.text.startswith("Business groups")  # content alias
+    assert third.extra["tags"] == ["economy", "transport"]
+
+
+def test_rss_feed_entries():
+    path = str(FIXTURES / "feed.rss")
+    got = list(iter_inputs([path]))
+    assert [o.path for o in got] == [f"{path}#1", f"{path}#2"]
+    deal, crane = got
+    assert deal.source == "Alder Evening Post"
+    assert deal.title == "Ferry strike ends with 6% deal"
+    assert deal.published.startswith("2025-03-10")
+    assert deal.url == "https://post.example.com/ferry-deal"
+    assert "alert" not in deal.text and "<p>" not in deal.text
+    assert "Services are expected to run normally" in deal.text
+    assert crane.text.startswith("The town council approved")
+
+
+def test_atom_feed_entries_and_entry_source():
+    path = str(FIXTURES / "feed.atom")
+    families, opinion = list(iter_inputs([path]))
+    assert families.source == "Islands Weekly"
+    assert families.extra["author"] == "Tove Lindqvist"
+    assert families.published.startswith("2025-03-12T09:00")
+    assert families.extra["date_source"] == "feed entry 'published'"
+    assert "school runs took three hours" in families.text
+    assert opinion.source == "Harbour Voices"  # the entry's own <source>
+    assert opinion.extra["date_source"] == "feed entry 'updated'"
+
+
+# --------------------------------------------------------------------------- inputs
+def test_stdin_jsonl_paths_and_single_outcome(tmp_path):
+    lines = (FIXTURES / "articles.jsonl").read_bytes()
+    got = list(iter_inputs(["-"], stdin=io.BytesIO(lines)))
+    assert [o.path for o in got][:2] == ["-:1", "-:2"]
+    assert len(got) == 6
+
+
+def test_stdin_plain_text_is_named_dash():
+    body = (FIXTURES / "titled.txt").read_bytes()
+    (art,) = list(iter_inputs(["-"], stdin=io.BytesIO(body)))
+    assert art.path == "-" and art.source == "stdin"
+    assert art.title == "Harbour Ferry Strike Ends After Two Weeks"
+
+
+def test_directories_recurse_skip_hidden_and_globs(tmp_path):
+    text = (FIXTURES / "untitled.txt").read_text(encoding="utf-8")
+    (tmp_path / "a" / "b").mkdir(parents=True)
+    (tmp_path / ".hidden").mkdir()
+    (tmp_path / "a" / "b" / "deep.txt").write_text(text, encoding="utf-8")
+    (tmp_path / "a" / "top.txt").write_text(text + "\nAnother line.", encoding="utf-8")
+    (tmp_path / ".hidden" / "secret.txt").write_text(text, encoding="utf-8")
+    (tmp_path / "a" / ".dotfile.txt").write_text(text, encoding="utf-8")
+    got = list(iter_inputs([str(tmp_path)]))
+    assert sorted(o.path for o in got) == sorted(
+        [str(tmp_path / "a" / "b" / "deep.txt"), str(tmp_path / "a" / "top.txt")]
+    )
+    globbed = list(iter_inputs([str(tmp_path / "**" / "*.txt")]))
+    assert len(globbed) == 2
+    # a file reached twice (dir and glob) is read once
+    both = list(iter_inputs([str(tmp_path), str(tmp_path / "a" / "top.txt")]))
+    assert len(both) == 2
+
+
+def test_missing_inputs_and_empty_directory_are_reported(tmp_path):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    got = list(iter_inputs([str(tmp_path / "nope.txt"), str(tmp_path / "*.none"), str(empty)]))
+    assert [o.code for o in got] == ["NF001", "NF001", "NF002"]
+    assert all(isinstance(o, InputError) and o.path in o.error for o in got)
+
+
+def test_read_bytes_input_sniffs_content_not_name():
+    html = (FIXTURES / "page.html").read_bytes()
+    (page,) = list(read_bytes_input(html, "upload.txt"))
+    assert page.source == "The Alder Courier" and page.path == "upload.txt"
+    jsonl = (FIXTURES / "articles.jsonl").read_bytes()
+    got = list(read_bytes_input(gzip.compress(jsonl), "batch.jsonl.gz"))
+    assert len(articles(got)) == 3 and len(errors(got)) == 3
+    assert got[0].path == "batch.jsonl.gz:1"
+
+
+def test_json_array_and_single_object():
+    records = [json.loads(line) for line in (FIXTURES / "articles.jsonl").read_text().splitlines()
+               if line.startswith("{")]
+    got = list(read_bytes_input(json.dumps(records).encode(), "all.json"))
+    assert [o.path for o in got] == ["all.json#1", "all.json#2", "all.json#3", "all.json#4"]
+    assert [type(o).__name__ for o in got] == ["Article", "Article", "InputError", "Article"]
+    (single,) = list(read_bytes_input(json.dumps(records[0]).encode(), "one.json"))
+    assert single.extra["id"] == "wire-001"
+
+
+def test_future_and_unparseable_dates_are_kept_with_a_warning():
+    text = "The harbour authority published its annual freight report on Friday."
+    rows = [
+        {"text": text, "published": "2999-01-01"},
+        {"text": text + " Again.", "published": "sometime last spring"},
+    ]
+    data = "\n".join(json.dumps(r) for r in rows).encode()
+    future, vague = list(read_bytes_input(data, "d.jsonl"))
+    assert future.published == "2999-01-01" and future.extra["date_warning"] == "date is in the future"
+    assert vague.published is None and vague.extra["published_raw"] == "sometime last spring"
+
+
+def test_same_article_resaved_differently_keeps_its_id(tmp_path):
+    text = (FIXTURES / "titled.txt").read_text(encoding="utf-8")
+    crlf = tmp_path / "crlf.txt"
+    crlf.write_bytes(text.replace("\n", "\r\n").encode("utf-16"))
+    (orig,) = list(iter_inputs([str(FIXTURES / "titled.txt")]))
+    (resaved,) = list(iter_inputs([str(crlf)]))
+    assert orig.id == resaved.id and orig.text == resaved.text
+
+
+def test_length_limits_from_settings():
+    settings = IngestSettings(min_article_chars=50, max_article_chars=200)
+    short = list(read_bytes_input(b"Too short to analyze.", "s.txt", settings))
+    long = list(read_bytes_input(("word " * 100).encode(), "l.txt", settings))
+    assert [o.code for o in short] == ["NF012"] and [o.code for o in long] == ["NF011"]
+
+
+def test_every_error_line_uses_a_known_code(tmp_path):
+    (tmp_path / "empty.txt").write_bytes(b"")
+    (tmp_path / "bin.txt").write_bytes(b"\x89PNG\r\n\x1a\n" + os.urandom(200))
+    got = list(iter_inputs([str(tmp_path)]))
+    assert sorted(o.code for o in got) == ["NF002", "NF003"]
+    for err in got:
+        assert err.code in ERROR_CODES
+        assert err.error.startswith(f"[{err.code}] {err.path}: ")
+        assert "\n" not in err.error
+
+
+# --------------------------------------------------------------------------- real data
+@pytest.mark.skipif(not (DATA / "basil_dev.jsonl").exists(), reason="shared data not available")
+def test_real_basil_jsonl_reads_every_article():
+    got = list(iter_inputs([str(DATA / "basil_dev.jsonl")]))
+    arts = articles(got)
+    assert not errors(got)
+    assert len(arts) == sum(1 for line in open(DATA / "basil_dev.jsonl") if line.strip())
+    assert {a.source.casefold() for a in arts} == {"nyt", "fox", "hpo"}  # kept as given
+    assert all(a.published for a in arts)
+    assert all(a.language == "en" for a in arts)
+    assert all("id" in a.extra and "gold_cluster" in a.extra for a in arts)
