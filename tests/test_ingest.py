@@ -256,3 +256,16 @@ def test_real_basil_jsonl_reads_every_article():
     assert all(a.published for a in arts)
     assert all(a.language == "en" for a in arts)
     assert all("id" in a.extra and "gold_cluster" in a.extra for a in arts)
+
+
+# --------------------------------------------------------------------------- docs
+def test_docs_errors_table_matches_error_codes():
+    doc = (ROOT / "docs" / "errors.md").read_text(encoding="utf-8")
+    rows = [line for line in doc.splitlines() if line.startswith("| NF")]
+    documented = [row.split("|")[1].strip() for row in rows]
+    assert documented == sorted(ERROR_CODES), "one row per code, in order"
+    for row in rows:
+        cells = [c.strip() for c in row.strip("|").split("|")]
+        assert len(cells) == 3 and all(cells), row
+        title = ERROR_CODES[cells[0]][0]
+        assert cells[1].startswith(title), (cells[0], title)

@@ -7,7 +7,8 @@ Public API:
 
 Formats are recognised by content (the name is a hint): plain text, HTML (trafilatura),
 JSON Lines / JSON array / JSON object, RSS/Atom (feedparser behind an XML-safety check), and
-gzip/bz2/xz/zip of those. See docs/ingest.md for fields, naming and limits.
+gzip/bz2/xz/zip of those. Field-by-field rules live in the module docstrings
+(text.py: titles, identity.py: ids and outlet names, jsonl.py, feed.py, html.py, reader.py).
 """
 
 from newsfuse.ingest.decode import Decoded, clean_text, decode_bytes
