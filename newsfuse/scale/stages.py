@@ -47,7 +47,7 @@ def _is_done(keys: np.ndarray, article_id: str) -> bool:
 # --------------------------------------------------------------------------- ingest
 def _read_shard(shard: dict[str, Any], settings: Settings) -> list[Article | InputError]:
     """The articles of one shard, read by the single-process ingest code."""
-    from newsfuse.ingest import read_bytes_input
+    from newsfuse.ingest.reader import _read_source, read_bytes_input_named
 
     ingest = settings.ingest
     kind, path, name = shard["kind"], shard["path"], shard["name"]
@@ -55,42 +55,37 @@ def _read_shard(shard: dict[str, Any], settings: Settings) -> list[Article | Inp
         with open(path, "rb") as fh:
             fh.seek(int(shard["start"]))
             data = fh.read(int(shard["end"]) - int(shard["start"]))
-        return list(read_bytes_input(data, name, ingest, first_line=int(shard["first_line"])))
+        items = list(read_bytes_input_named(data, name, ingest))
+        return _renumber_lines(items, name, int(shard["first_line"]))
     if kind == "parquet":
         return _read_parquet_shard(shard, settings)
-    return list(_read_file(path, name, settings))
+    data = _read_source(path, name, ingest, None)
+    if isinstance(data, InputError):
+        return [data]
+    return list(read_bytes_input_named(data, name, ingest))
 
 
-def _read_file(path: str, name: str, settings: Settings) -> list[Article | InputError]:
-    from newsfuse.ingest import read_path
+def _renumber_lines(items: list[Article | InputError], name: str, first_line: int) -> list[Article | InputError]:
+    """Give articles and errors of a JSONL chunk the line numbers of the whole file.
 
-    return list(read_path(path, name, settings.ingest))
-
-
-def _read_parquet_shard(shard: dict[str, Any], settings: Settings) -> list[Article | InputError]:
-    """Parquet rows become JSONL lines, so the JSONL reader's rules (ids, dates, outlets) apply."""
-    import pyarrow.parquet as pq
-
-    from newsfuse.ingest import read_bytes_input
-
-    name = shard["name"]
-    try:
-        pf = pq.ParquetFile(shard["path"])
-        columns = [c for c in PARQUET_COLUMNS if c in pf.schema_arrow.names]
-        if "text" not in columns:
-            return [InputError(name, f"[NF010] {name}: Parquet input has no text column "
-                               "(needs title/text/url/source/published)", "NF010")]
-        end = pf.metadata.num_row_groups if int(shard["end"]) < 0 else int(shard["end"])
-        table = pf.read_row_groups(list(range(int(shard["start"]), end)), columns=columns)
-    except Exception as exc:  # noqa: BLE001 - one bad file is one error line
-        return [InputError(name, f"[NF015] {name}: unreadable Parquet: {exc}", "NF015")]
-    lines = []
-    for row in table.to_pylist():
-        if row.get("published") is not None and not isinstance(row["published"], str):
-            row["published"] = row["published"].isoformat()
-        lines.append(codec.dumps({k: v for k, v in row.items() if v is not None}))
-    data = ("\n".join(lines) + "\n").encode("utf-8")
-    return list(read_bytes_input(data, name, settings.ingest, first_line=1, fmt="jsonl"))
+    The single-process reader names each line ``file.jsonl:LINE``; a chunk starting at line
+    ``first_line`` reads its lines as 1, 2, ... (and a one-line chunk as the bare file name).
+    """
+    if first_line == 1:
+        return items
+    prefix = name + ":"
+    for item in items:
+        old = item.path
+        if old == name:
+            new = f"{name}:{first_line}"
+        elif old.startswith(prefix) and old[len(prefix):].isdigit():
+            new = f"{name}:{int(old[len(prefix):]) + first_line - 1}"
+        else:
+            continue
+        item.path = new
+        if isinstance(item, InputError):
+            item.error = item.error.replace(old + ":", new + ":", 1)
+    return items
 
 
 class Ingest:
@@ -241,6 +236,15 @@ class Embed:
         model = embed.load_model(device=self.device)
         if self.device == "cuda":
             model.half()
+            # cluster_items calls embed.embed with its CPU batch size; a GPU wants far larger
+            # batches. This actor process only ever embeds here, so widen the default in it.
+            import functools
+
+            embed.embed = functools.partial(embed.embed, batch_size=batch_size)
+        else:
+            import torch
+
+            torch.set_num_threads(1)  # one CPU per actor; more actors, not more threads
         self.batch_size = batch_size
 
     def __call__(self, batch: pa.Table) -> pa.Table:
