@@ -78,7 +78,8 @@ class Store:
         self.engine = make_engine(target, self.settings)
         # an in-memory SQLite database is one shared connection: serialise its users
         self._mem_lock = threading.RLock() if target.memory else None
-        self._writer_thread_lock = threading.Lock()
+        self._writer_thread_lock = threading.RLock()
+        self._writer_depth = 0
         self.schema_version = migrations.migrate(self.engine)
 
     # ------------------------------------------------------------------ plumbing
@@ -128,28 +129,41 @@ class Store:
         ingest (SQLite: a lock file beside the database; PostgreSQL: an advisory lock).
         """
         with self._writer_thread_lock:
-            if self.dialect == "postgresql":
-                with self.engine.connect() as conn:
-                    conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": 0x6E6677})
-                    conn.commit()
-                    try:
+            self._writer_depth += 1
+            try:
+                if self._writer_depth > 1:  # re-entered by the same thread: already held
+                    yield
+                else:
+                    with self._writer_lock_held():
                         yield
-                    finally:
-                        conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": 0x6E6677})
-                        conn.commit()
-            elif self.target.path is not None:
-                import fcntl
+            finally:
+                self._writer_depth -= 1
 
-                lock_path = f"{self.target.path}.lock"
-                fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+    @contextlib.contextmanager
+    def _writer_lock_held(self) -> Iterator[None]:
+        """The cross-process part of writer_lock."""
+        if self.dialect == "postgresql":
+            with self.engine.connect() as conn:
+                conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": 0x6E6677})
+                conn.commit()
                 try:
-                    fcntl.flock(fd, fcntl.LOCK_EX)
                     yield
                 finally:
-                    fcntl.flock(fd, fcntl.LOCK_UN)
-                    os.close(fd)
-            else:
+                    conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": 0x6E6677})
+                    conn.commit()
+        elif self.target.path is not None:
+            import fcntl
+
+            lock_path = f"{self.target.path}.lock"
+            fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX)
                 yield
+            finally:
+                fcntl.flock(fd, fcntl.LOCK_UN)
+                os.close(fd)
+        else:
+            yield
 
     # ------------------------------------------------------------------ articles
     def known_ids(self, ids: Iterable[str]) -> set[str]:
