@@ -58,10 +58,14 @@ class RayOptions:
     embed_batch_cpu: int = 128  # articles per embedding call on CPU
     embed_batch_gpu: int = 1024  # ... and on a GPU (the GPU must be fed large batches)
     light_task_cpus: float = 0.25  # ingest / repair / write tasks
+    extract_cpus: float = 1.0  # logical CPUs Ray reserves per spaCy actor
+    embed_cpus: float = 1.0  # ... per CPU embedding actor (GPU actors also take one CPU)
+    story_cpus: float = 1.0  # ... per story-building actor
     story_actors: int | None = None
     jsonl_chunk_bytes: int = 4 << 20  # a JSONL shard
     parquet_row_groups: int = 1  # row groups per Parquet shard
-    object_store_memory: int | None = None  # local Ray only; None = Ray's default
+    # local Ray only: Ray's default is 30% of RAM; 1 GiB is plenty (blocks stream and spill)
+    object_store_memory: int | None = 1 << 30
 
 
 @dataclass
@@ -77,6 +81,7 @@ class RayRunResult:
     resumed: bool = False
     timings: dict[str, float] = field(default_factory=dict)
     counts: dict[str, int] = field(default_factory=dict)
+    busy_seconds: dict[str, float] = field(default_factory=dict)  # per stage, summed over workers
 
     def __str__(self) -> str:
         t = " · ".join(f"{k} {v:.1f}s" for k, v in self.timings.items())
@@ -220,13 +225,13 @@ def annotate_shards(
     ds = ds.map_batches(
         stages.Extract, batch_size=options.extract_batch, batch_format="pyarrow",
         compute=ActorPoolStrategy(min_size=1, max_size=extract_actors),
-        fn_constructor_kwargs={"settings": settings, "counter": counter}, num_cpus=1,
+        fn_constructor_kwargs={"settings": settings, "counter": counter}, num_cpus=options.extract_cpus,
     )
     if gpus:
         embed_args: dict[str, Any] = {"num_gpus": 1, "num_cpus": 1}
         embed_batch = options.embed_batch_gpu
     else:
-        embed_args = {"num_cpus": 1}
+        embed_args = {"num_cpus": options.embed_cpus}
         embed_batch = options.embed_batch_cpu
     ds = ds.map_batches(
         stages.Embed, batch_size=embed_batch, batch_format="pyarrow",
@@ -435,7 +440,8 @@ def build_and_save_stories(
     ds = ray.data.from_items(tasks).map_batches(
         BuildStories, batch_size=16, batch_format="pyarrow",
         compute=ActorPoolStrategy(min_size=1, max_size=actors),
-        fn_constructor_kwargs={"store_url": store_url, "settings": settings}, num_cpus=1,
+        fn_constructor_kwargs={"store_url": store_url, "settings": settings},
+        num_cpus=options.story_cpus,
     )
     saved: list[str] = []
     pending: list[Any] = []
@@ -565,6 +571,7 @@ def run_ray(
             result.timings["stories"] = time.perf_counter() - t
             result.new_articles = len(clustering.story_of)
             result.counts = printer.counts()
+            result.busy_seconds = printer.busy_seconds()
         result.articles = len(finished_ids(result.parquet_dir))
         result.errors = expand_errors + _read_errors(os.path.join(work_dir, "errors"))
     finally:

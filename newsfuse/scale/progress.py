@@ -13,7 +13,10 @@ import time
 from typing import Any, TextIO
 
 COUNTER_NAME = "newsfuse-stage-counter"
-STAGE_ORDER = ("read", "ingest", "skipped", "repair", "extract", "embed", "written", "errors")
+STAGE_ORDER = (
+    "read", "ingest", "skipped", "repair", "extract", "embed", "written", "errors",
+    "known", "clustered", "stored", "stories",
+)
 
 
 class StageCounter:
@@ -21,12 +24,20 @@ class StageCounter:
 
     def __init__(self) -> None:
         self.counts: dict[str, int] = {}
+        self.seconds: dict[str, float] = {}
 
     def add(self, stage: str, n: int) -> None:
         self.counts[stage] = self.counts.get(stage, 0) + int(n)
 
+    def add_time(self, stage: str, seconds: float) -> None:
+        self.seconds[stage] = self.seconds.get(stage, 0.0) + float(seconds)
+
     def snapshot(self) -> dict[str, int]:
         return dict(self.counts)
+
+    def busy_seconds(self) -> dict[str, float]:
+        """Seconds spent inside each stage, summed over its workers (not wall time)."""
+        return dict(self.seconds)
 
 
 def start_counter(namespace_suffix: str) -> Any:
@@ -43,6 +54,15 @@ def report(counter: Any, stage: str, n: int) -> None:
         return
     try:
         counter.add.remote(stage, n)
+    except Exception:  # noqa: BLE001 - best effort
+        pass
+
+
+def report_time(counter: Any, stage: str, seconds: float) -> None:
+    if counter is None:
+        return
+    try:
+        counter.add_time.remote(stage, seconds)
     except Exception:  # noqa: BLE001 - best effort
         pass
 
@@ -87,6 +107,14 @@ class ProgressPrinter:
         try:
             return ray.get(self.counter.snapshot.remote(), timeout=10)
         except Exception:  # noqa: BLE001 - the run goes on without progress
+            return {}
+
+    def busy_seconds(self) -> dict[str, float]:
+        import ray
+
+        try:
+            return ray.get(self.counter.busy_seconds.remote(), timeout=10)
+        except Exception:  # noqa: BLE001
             return {}
 
     def print_now(self, force: bool = False) -> None:

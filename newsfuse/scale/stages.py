@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import time
 import uuid
 from typing import Any
 
@@ -20,7 +21,7 @@ import numpy as np
 import pyarrow as pa
 
 from newsfuse.scale import codec
-from newsfuse.scale.progress import report
+from newsfuse.scale.progress import report, report_time
 from newsfuse.scale.shards import PARQUET_COLUMNS
 from newsfuse.settings import Settings
 from newsfuse.types import Article, InputError
@@ -97,6 +98,13 @@ class Ingest:
         self.counter = counter
 
     def __call__(self, batch: pa.Table) -> pa.Table:
+        t0 = time.perf_counter()
+        try:
+            return self._run(batch)
+        finally:
+            report_time(self.counter, "ingest", time.perf_counter() - t0)
+
+    def _run(self, batch: pa.Table) -> pa.Table:
         rows: list[dict[str, Any]] = []
         read = skipped = 0
         for shard in batch.to_pylist():
@@ -136,6 +144,13 @@ class Repair:
         self.counter = counter
 
     def __call__(self, batch: pa.Table) -> pa.Table:
+        t0 = time.perf_counter()
+        try:
+            return self._run(batch)
+        finally:
+            report_time(self.counter, "repair", time.perf_counter() - t0)
+
+    def _run(self, batch: pa.Table) -> pa.Table:
         from newsfuse.pipeline import _budget
         from newsfuse.repair import repair_article
 
@@ -173,6 +188,13 @@ class Extract:
         self._annotate([], settings.extract)
 
     def __call__(self, batch: pa.Table) -> pa.Table:
+        t0 = time.perf_counter()
+        try:
+            return self._run(batch)
+        finally:
+            report_time(self.counter, "extract", time.perf_counter() - t0)
+
+    def _run(self, batch: pa.Table) -> pa.Table:
         from newsfuse.pipeline import _budget
 
         rows = batch.to_pylist()
@@ -248,6 +270,13 @@ class Embed:
         self.batch_size = batch_size
 
     def __call__(self, batch: pa.Table) -> pa.Table:
+        t0 = time.perf_counter()
+        try:
+            return self._run(batch)
+        finally:
+            report_time(self.counter, "embed", time.perf_counter() - t0)
+
+    def _run(self, batch: pa.Table) -> pa.Table:
         from newsfuse.cluster import cluster_items
 
         rows = batch.to_pylist()
@@ -274,6 +303,13 @@ class WriteParts:
         self.counter = counter
 
     def __call__(self, batch: pa.Table) -> pa.Table:
+        t0 = time.perf_counter()
+        try:
+            return self._run(batch)
+        finally:
+            report_time(self.counter, "write", time.perf_counter() - t0)
+
+    def _run(self, batch: pa.Table) -> pa.Table:
         import pyarrow.compute as pc
         import pyarrow.parquet as pq
 

@@ -1,0 +1,255 @@
+"""The Ray engine gives the single-process stories, resumes after a kill, and never duplicates.
+
+Real Ray (a small local cluster), real spaCy and MiniLM, real SQLite stores; the expected
+stories come from running ``newsfuse.pipeline.analyze`` on the same inputs, never from a file.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import DATA, EXAMPLES, ROOT
+
+ray = pytest.importorskip("ray", reason="the Ray engine needs ray[data] (pip install 'ray[data]')")
+
+from newsfuse.scale.shards import make_shards  # noqa: E402
+from newsfuse.settings import Settings  # noqa: E402
+
+
+# --------------------------------------------------------------------------- helpers
+@pytest.fixture(scope="module")
+def local_ray():
+    """One small local Ray for the module: 2 logical CPUs, 1 GB object store, no dashboard."""
+    if not ray.is_initialized():
+        ray.init(num_cpus=2, object_store_memory=1_000_000_000, include_dashboard=False,
+                 log_to_driver=False, logging_level="ERROR")
+    yield
+    ray.shutdown()
+
+
+def small_options():
+    """Actor sizes that fit 2 logical CPUs: one spaCy actor, one half-CPU embedding actor."""
+    from newsfuse.scale import RayOptions
+
+    return RayOptions(extract_actors=1, embed_actors=1, story_actors=1, extract_cpus=1.0,
+                      embed_cpus=0.5, story_cpus=0.5, light_task_cpus=0.25)
+
+
+def single_process_partition(inputs: list[str], tmp_path: Path) -> set[frozenset[str]]:
+    from newsfuse.pipeline import analyze
+
+    analysis = analyze(inputs, store=str(tmp_path / "single.sqlite"), settings=Settings(), until="cluster")
+    return {frozenset(s.article_ids) for s in analysis.stories}
+
+
+def store_partition(store_url: str, article_ids: list[str]) -> set[frozenset[str]]:
+    from newsfuse.store import open_store
+
+    groups: dict[str, set[str]] = defaultdict(set)
+    with open_store(store_url) as store:
+        for aid in article_ids:
+            sid = store.story_of_article(aid)
+            assert sid is not None, f"article {aid} was stored without a story"
+            groups[sid].add(aid)
+    return {frozenset(g) for g in groups.values()}
+
+
+def parquet_ids(work_dir: Path) -> list[str]:
+    import pyarrow.parquet as pq
+
+    ids: list[str] = []
+    for part in sorted((work_dir / "articles").glob("part-*.parquet")):
+        ids.extend(pq.read_table(part, columns=["id"]).column("id").to_pylist())
+    return ids
+
+
+def flatten_allsides(target: Path, *, files: int, limit: int | None = None) -> list[str]:
+    """AllSides stories -> article JSONL lines, spread over ``files`` files (so, many shards)."""
+    lines = []
+    with open(DATA / "allsides_dev.jsonl", encoding="utf-8") as fh:
+        for line in fh:
+            story = json.loads(line)
+            for art in story["articles"]:
+                lines.append(json.dumps({
+                    "title": art.get("title"), "text": art.get("text"), "source": art.get("source"),
+                    "url": art.get("url"), "published": art.get("date") or story.get("date"),
+                }))
+    lines = lines[:limit] if limit else lines
+    target.mkdir(parents=True, exist_ok=True)
+    step = -(-len(lines) // files)
+    paths = []
+    for i in range(files):
+        chunk = lines[i * step : (i + 1) * step]
+        if chunk:
+            p = target / f"part{i:03d}.jsonl"
+            p.write_text("\n".join(chunk) + "\n", encoding="utf-8")
+            paths.append(str(p))
+    return paths
+
+
+# --------------------------------------------------------------------------- sharding (no Ray)
+def test_jsonl_shards_keep_whole_file_line_numbers(tmp_path):
+    """A JSONL file cut into many shards yields the articles and line-numbered errors that
+    reading it whole does."""
+    from newsfuse.ingest import iter_inputs
+    from newsfuse.scale.stages import _read_shard
+
+    path = tmp_path / "wire.jsonl"
+    rows = []
+    for i in range(40):
+        if i == 17:
+            rows.append("{not json")
+        else:
+            rows.append(json.dumps({"title": f"Dispatch {i}", "source": "Wire",
+                                    "text": f"Harbour officials counted {i * 3 + 7} ships on day {i} of the strike at the port."}))
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    shards, errors = make_shards([str(path)], jsonl_chunk_bytes=600)
+    assert not errors
+    assert len(shards) > 5 and [s.index for s in shards] == list(range(len(shards)))
+    settings = Settings()
+    chunked = [item for s in shards for item in _read_shard(s.row(), settings)]
+    whole = list(iter_inputs([str(path)], settings.ingest))
+    assert [(type(x).__name__, x.path) for x in chunked] == [(type(x).__name__, x.path) for x in whole]
+    assert [getattr(x, "id", None) for x in chunked] == [getattr(x, "id", None) for x in whole]
+    bad = [x for x in chunked if not hasattr(x, "id")]
+    assert len(bad) == 1 and bad[0].path == f"{path}:18" and f"{path}:18" in bad[0].error
+
+
+def test_missing_input_is_reported_not_sharded(tmp_path):
+    shards, errors = make_shards([str(tmp_path / "nope.jsonl"), str(EXAMPLES)])
+    assert [e.code for e in errors] == ["NF001"]
+    assert shards and all(Path(s.path).is_file() for s in shards)
+
+
+def test_gpu_split_embedding_matches_bundled_model():
+    """Tokenize-then-encode (the GPU layout) gives the vectors newsfuse.embed gives, on CPU."""
+    from newsfuse.embed import embed
+    from newsfuse.scale.gpu_embed import embed_texts
+
+    texts = ["Port workers ended a nine-day strike on Monday.", "Short.",
+             "The council voted 7 to 2 to approve the budget, which rises by 4 percent."]
+    a, b = embed_texts(texts, device="cpu"), embed(texts)
+    assert a.shape == b.shape == (3, 384)
+    assert (a * b).sum(axis=1).min() > 0.999
+
+
+# --------------------------------------------------------------------------- Ray runs
+def test_ray_examples_same_stories_as_single_process(tmp_path, local_ray):
+    from newsfuse.scale import run_ray
+
+    expected = single_process_partition([str(EXAMPLES)], tmp_path)
+    store_url = str(tmp_path / "ray.sqlite")
+    work = tmp_path / "work"
+    result = run_ray([str(EXAMPLES)], store_url=store_url, out_parquet=str(work), settings=Settings(),
+                     progress=False, options=small_options())
+    ids = parquet_ids(work)
+    assert len(ids) == len(set(ids)) and ids
+    assert store_partition(store_url, ids) == expected
+    assert result.new_articles == len(ids)
+    assert len(result.story_ids) == len(expected)
+
+    # the stored stories are whole: a brief that cites their own articles
+    from newsfuse.store import open_store
+
+    with open_store(store_url) as store:
+        for sid in result.story_ids:
+            story = store.get_story(sid)
+            assert story is not None and set(story.article_ids) <= set(ids)
+            for sentence in story.brief.sentences:
+                assert set(sentence.article_ids) <= set(story.article_ids)
+        before = store.counts()
+
+    # rerunning the finished run changes nothing
+    again = run_ray([str(EXAMPLES)], store_url=store_url, out_parquet=str(work), settings=Settings(),
+                    progress=False, options=small_options())
+    assert again.new_articles == 0 and again.resumed
+    with open_store(store_url) as store:
+        assert store.counts() == before
+    assert sorted(parquet_ids(work)) == sorted(ids)
+
+
+@pytest.mark.slow
+def test_ray_allsides_same_stories_as_single_process(tmp_path, local_ray):
+    from newsfuse.scale import run_ray
+
+    inputs = flatten_allsides(tmp_path / "allsides", files=6)
+    expected = single_process_partition(inputs, tmp_path)
+    store_url = str(tmp_path / "ray.sqlite")
+    work = tmp_path / "work"
+    run_ray(inputs, store_url=store_url, out_parquet=str(work), settings=Settings(), progress=False,
+            options=small_options())
+    ids = parquet_ids(work)
+    assert len(ids) == len(set(ids))
+    assert store_partition(store_url, ids) == expected
+
+
+def _kill_session(sid: int) -> None:
+    """SIGKILL every process of the session we started (the driver and the Ray it started)."""
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", encoding="utf-8") as fh:
+                fields = fh.read().rsplit(")", 1)[1].split()
+            if int(fields[3]) == sid:  # field 6 of stat: session id
+                os.kill(int(entry), signal.SIGKILL)
+        except (OSError, ValueError, IndexError):
+            continue
+
+
+@pytest.mark.slow
+def test_ray_run_killed_mid_way_resumes_without_duplicates(tmp_path):
+    """SIGKILL a real run once some Parquet parts exist; the rerun finishes the same stories."""
+    inputs = flatten_allsides(tmp_path / "allsides", files=12, limit=120)
+    store_url = str(tmp_path / "ray.sqlite")
+    work = tmp_path / "work"
+    script = (
+        "import sys, json\n"
+        "from newsfuse.scale import run_ray, RayOptions\n"
+        "from newsfuse.settings import Settings\n"
+        "args = json.loads(sys.argv[1])\n"
+        "opts = RayOptions(extract_actors=1, embed_actors=1, story_actors=1, embed_cpus=0.5,"
+        " story_cpus=0.5, extract_batch=8, embed_batch_cpu=8)\n"
+        "r = run_ray(args['inputs'], store_url=args['store'], out_parquet=args['work'],"
+        " settings=Settings(), num_workers=1, progress=False, options=opts)\n"
+        "print('NEW', r.new_articles)\n"
+    )
+    arg = json.dumps({"inputs": inputs, "store": store_url, "work": str(work)})
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen([sys.executable, "-c", script, arg], cwd=ROOT, env=env,
+                            start_new_session=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 400
+    try:
+        while time.monotonic() < deadline and proc.poll() is None:
+            if len(list((work / "articles").glob("part-*.parquet"))) >= 2:
+                break
+            time.sleep(0.5)
+        assert proc.poll() is None, "the run finished before it could be killed: " + proc.stdout.read().decode()[-2000:]
+        killed_with = len(parquet_ids(work))
+    finally:
+        _kill_session(proc.pid)
+        proc.wait(timeout=60)
+    assert killed_with > 0
+
+    done = subprocess.run([sys.executable, "-c", script, arg], cwd=ROOT, env=env, timeout=900,
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+    out = done.stdout.decode()
+    assert done.returncode == 0, out[-3000:]
+    ids = parquet_ids(work)
+    expected = single_process_partition(inputs, tmp_path)
+    assert len(ids) == len(set(ids))
+    assert set(ids) == set().union(*expected)
+    assert store_partition(store_url, ids) == expected
+    from newsfuse.store import open_store
+
+    with open_store(store_url) as store:
+        assert store.counts()["articles"] == len(ids)
