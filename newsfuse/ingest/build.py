@@ -27,6 +27,22 @@ def input_error(code: str, path: str, detail: str = "") -> InputError:
     return InputError(path=path, error=NewsfuseError(code, detail, path).line(), code=code)
 
 
+_warm = False
+
+
+def warm_up() -> None:
+    """Load py3langid's model and import trafilatura once, *outside* any time budget: a first
+    article must not pay (or be timed out by) one-off start-up costs."""
+    global _warm
+    if _warm:
+        return
+    import py3langid
+    import trafilatura  # noqa: F401
+
+    py3langid.classify("warm up the language model")
+    _warm = True
+
+
 def detect_language(text: str) -> str | None:
     """ISO 639-1 code from py3langid on the first 2,000 characters; None for too little text."""
     sample = text[:_LANG_SAMPLE]

@@ -138,7 +138,10 @@ def clean_text(text: str) -> str:
     return _clean(text)[0]
 
 
-def _plausible(text: str, removed: int) -> bool:
+def _plausible(text: str, removed: int, single_byte: bool = False) -> bool:
+    """Looks like text: mostly letters, little junk; for a single-byte legacy guess also mostly
+    ASCII letters (Western text has a few accents; random bytes or a Cyrillic/Greek file read as
+    cp1252 are mostly accented letters, and storing that mojibake would be worse than refusing)."""
     sample = text[:_SAMPLE]
     visible = [ch for ch in sample if not ch.isspace()]
     if not visible:
@@ -149,7 +152,12 @@ def _plausible(text: str, removed: int) -> bool:
     junk = sum(
         1 for ch in visible if ch == "\ufffd" or unicodedata.category(ch) in ("Co", "Cn", "Cs")
     )
-    return letters >= 0.3 * len(visible) and junk <= 0.05 * len(visible)
+    if letters < 0.3 * len(visible) or junk > 0.05 * len(visible):
+        return False
+    if single_byte:
+        ascii_letters = sum(1 for ch in visible if ch.isascii() and ch.isalpha())
+        return ascii_letters >= 0.5 * letters
+    return True
 
 
 def decode_bytes(data: bytes) -> Decoded:
@@ -197,14 +205,16 @@ def _decode(data: bytes) -> Decoded:
         raw = data.decode("cp1252", errors="newsfuse-cp1252")
         encoding = "latin-1"
     text, removed = _clean(raw)
-    return _result(text, encoding, removed, strict_source=False, note=f"not UTF-8; decoded as {encoding}")
+    return _result(text, encoding, removed, strict_source=False, single_byte=True,
+                   note=f"not UTF-8; decoded as {encoding}")
 
 
-def _result(text: str, encoding: str, removed: int, *, strict_source: bool, note: str | None = None) -> Decoded:
+def _result(text: str, encoding: str, removed: int, *, strict_source: bool,
+            single_byte: bool = False, note: str | None = None) -> Decoded:
     warnings = []
     if note:
         warnings.append(note)
     if removed:
         warnings.append(f"{removed} control/NUL characters removed")
-    plausible = True if strict_source and not removed else _plausible(text, removed)
+    plausible = True if strict_source and not removed else _plausible(text, removed, single_byte)
     return Decoded(text, encoding, "; ".join(warnings) or None, plausible, removed)

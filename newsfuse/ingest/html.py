@@ -62,8 +62,13 @@ def html_shape(text: str, max_nodes: int) -> tuple[int, int]:
     return nodes, depth
 
 
+_ENTITY_DECL = re.compile(r"<!\s*ENTITY", re.IGNORECASE)
+
+
 def check_html_shape(text: str, path: str, max_nodes: int, max_depth: int) -> None:
-    """Raise NF013 when the page is larger or deeper than the limits."""
+    """Raise NF013 when the page is larger or deeper than the limits, NF009 for XML entities."""
+    if _ENTITY_DECL.search(text):
+        raise NewsfuseError("NF009", "the page declares XML entities", path)
     nodes, depth = html_shape(text, max_nodes)
     if nodes > max_nodes:
         raise NewsfuseError("NF013", f"more than {max_nodes:,} elements", path)
@@ -123,6 +128,8 @@ def extract_html(text: str, path: str) -> dict[str, Any]:
     tree = _parse(text)
     if tree is None:
         raise NewsfuseError("NF007", "the parser found no document", path)
+    # trafilatura keeps the text of some of these (<template>, <noscript>): never article text
+    lxml.etree.strip_elements(tree, *(_NO_TEXT - {"head"}), with_tail=False)
     fallback_text = None
     doc = None
     try:

@@ -21,7 +21,7 @@ from newsfuse.errors import NewsfuseError
 from newsfuse.ingest import feed as feed_format
 from newsfuse.ingest import html as html_format
 from newsfuse.ingest import jsonl as json_format
-from newsfuse.ingest.build import input_error, make_article
+from newsfuse.ingest.build import input_error, make_article, warm_up
 from newsfuse.ingest.decode import decode_bytes
 from newsfuse.ingest.sniff import binary_kind, text_format
 from newsfuse.ingest.sources import expand_inputs
@@ -94,6 +94,7 @@ def _strip_compression_suffix(name: str) -> str:
 
 
 def _from_bytes(data: bytes, path: str, name: str, settings: IngestSettings, depth: int) -> Iterator[Outcome]:
+    warm_up()
     if not data.strip():
         yield input_error("NF002", path, "the file is empty" if not data else "only whitespace")
         return
