@@ -32,6 +32,10 @@ class IngestSettings:
 class RepairSettings:
     enabled: bool = True
     min_confidence: float = 0.5  # repairs below this are recorded as flags, not applied
+    # repair kinds switched off (e.g. ["quote", "glued_sentence"]); see docs/repair.md
+    disabled_kinds: tuple[str, ...] = ()
+    max_loop_words: int = 12  # longest repeated phrase the loop pass looks for
+    flag_garbled: bool = True  # mark unmendable sentences (Article.garbled + "garbled" flags)
 
 
 @dataclass
@@ -44,13 +48,32 @@ class ExtractSettings:
 
 @dataclass
 class ClusterSettings:
-    # cosine similarity (article embedding vs story centroid) to join a story
+    """Story clustering (docs/clustering.md). Weights and thresholds were calibrated on the
+    dev data in ../shared/data (AllSides, ECB+, BASIL) and SemEval-2022 task 8 pairs."""
+
+    # score = (w_e*embedding + w_l*tfidf + w_n*entities + w_k*numbers) * time decay;
+    # an article joins the best candidate story at or above join_threshold
     join_threshold: float = 0.55
     # days after which an event's similarity decays by half
     time_half_life_days: float = 7.0
+    # factor on the score of an undated article whose (mentioned) year the story lacks
+    year_mismatch: float = 0.5
     near_duplicate_jaccard: float = 0.8
-    minhash_perm: int = 128
-    candidates: int = 20  # stories fetched from the index per article
+    minhash_perm: int = 64
+    candidates: int = 20  # stories fetched from the vector index per article
+    weight_embedding: float = 0.5
+    weight_lexical: float = 0.3
+    weight_entities: float = 0.2
+    weight_numbers: float = 0.05
+    # an article scoring this high against a second story bridges the two ...
+    merge_threshold: float = 0.7
+    # ... and they merge when their centroids are at least this close
+    merge_centroid: float = 0.6
+    bucket_days: int = 7  # width of a time bucket of the story index
+    archive_days: int = 60  # stories this far behind the newest date leave memory
+    entity_postings: int = 16  # most recent stories remembered per entity
+    duplicate_window: int = 50_000  # originals kept in the near-duplicate index
+    max_vocabulary: int = 400_000  # document-frequency table bound (words, entities)
 
 
 @dataclass

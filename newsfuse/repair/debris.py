@@ -1,0 +1,163 @@
+"""Page debris: photo captions with credits, ``Advertisement``, share bars, read-more and
+newsletter prompts.
+
+Kind ``debris``. Debris is recognised by its SHAPE, never by a word alone: a whole line that
+is only a share bar or an ad label, a short line that is a newsletter/follow/read-more prompt,
+a caption line that ends in a photo credit (``…in December.Credit…Jane Doe for The Times``,
+``Photo: Jane Doe/AP``). A long line that merely mentions "credit" or "advertisement" is prose
+and stays. When a caption and its credit are glued to the start of the next paragraph on
+the same line, only the caption and credit are cut, up to the agency or outlet name that ends
+the credit; if that end cannot be found the line is flagged, not cut.
+"""
+
+from __future__ import annotations
+
+import re
+
+from newsfuse.repair.spans import Edit
+
+_WORD = re.compile(r"[^\W_]+(?:['’.\-][^\W_]+)*")
+
+# whole lines that are nothing but page furniture (compared lower-cased, punctuation stripped)
+_AD_LINES = {
+    "advertisement", "advertisements", "sponsored", "sponsored content", "ad", "skip advertisement",
+    "continue reading the main story", "continue reading", "story continues below advertisement",
+    "article continues below advertisement", "supported by", "scroll to continue with content",
+    "listen to this article", "copy link", "link copied", "image", "photo", "video", "gallery",
+    "view comments", "comments", "print", "email", "tweet", "share", "share this", "share this article",
+    "share this story", "share on facebook", "share on twitter", "share via email", "open in app",
+    "enlarge this image", "toggle caption", "hide caption", "loading", "play video", "watch video",
+    "read more", "read full article", "see more", "more from", "related", "related articles",
+    "related stories", "recommended", "trending", "most read", "top stories", "subscribe",
+    "sign up", "log in", "sign in", "back to top", "follow us",
+}
+_SHARE_WORDS = {
+    "share", "tweet", "email", "e-mail", "print", "facebook", "twitter", "x", "linkedin", "whatsapp",
+    "reddit", "pinterest", "messenger", "telegram", "copy", "link", "comments", "comment", "save",
+    "gift", "article", "this", "on", "via", "flipboard", "pocket", "mail", "sms", "threads",
+    "bluesky", "more", "options",
+}
+_SHARE_HINT = {"share", "tweet", "facebook", "twitter", "linkedin", "whatsapp", "email", "pinterest"}
+
+# short prompt lines: (pattern on the stripped line, max words)
+_PROMPTS = [
+    (re.compile(r"^(?:read more|read also|also read|related|see also|recommended|"
+                r"related coverage|most read|further reading)\s*[:|>\-–—]", re.I), 30),
+    (re.compile(r"^(?:watch|listen|more|video|photos)\s*:", re.I), 20),
+    (re.compile(r"^(?:click here|tap here)\b", re.I), 25),
+    (re.compile(r"\b(?:sign up|subscribe|signing up|subscribing)\b.*\b(?:newsletter|inbox|"
+                r"e-?mail|alerts?|briefing|digest)\b|\b(?:newsletter|inbox)\b.*\b(?:sign up|"
+                r"subscribe)\b", re.I), 30),
+    (re.compile(r"^(?:follow|like) (?:us|@?\w+) on (?:twitter|facebook|instagram|x|tiktok|"
+                r"linkedin|threads|bluesky)\b", re.I), 20),
+    (re.compile(r"^(?:get|download) (?:the|our) (?:\w+ )?app\b", re.I), 15),
+    (re.compile(r"^this (?:article|story) (?:was|is) (?:originally )?(?:published|updated)\b", re.I), 25),
+]
+
+# photo credit markers; group "tail" is the credited name(s)
+_CREDIT = re.compile(
+    r"(?:Credit(?:s)?\s*(?:…|\.\.\.|:)\s*|(?<=[a-z.!?”’\"')])Credit(?=[A-Z])|"
+    r"\b(?:Photo(?:graph)?|Image|Picture)s?(?: credit)?\s*:\s*|"
+    r"\((?:Photo|Image|Picture)s? (?:by|credit:?|courtesy(?: of)?) )"
+)
+# what ends a credit glued to following prose: an agency/outlet or "for <Outlet>"
+_CREDIT_END = re.compile(
+    r"(?:for (?:The |the )?(?:[A-Z][\w.&'’-]*)(?: [A-Z][\w.&'’-]*){0,4}|"
+    r"/?(?:Getty Images|Associated Press|AP|AFP|Reuters|EPA|EPA-EFE|Shutterstock|Bloomberg|"
+    r"Zuma Press|ZUMA Wire|Sipa USA|Xinhua|TASS|Sputnik|Anadolu Agency|Pool|Handout|"
+    r"The New York Times|The Washington Post|NurPhoto|SOPA Images|Alamy))\)?"
+)
+_MAX_CAPTION_WORDS = 70  # a caption with its credit is short; longer lines are prose
+_MAX_CREDIT_TAIL_WORDS = 12
+# an ad label between two sentences on one line
+_INLINE_AD = re.compile(r"(?<=[.!?”\"’])[ \t]*(?:ADVERTISEMENT|Advertisement)[ \t]*(?=[A-Z“\"‘])")
+
+
+def debris_edits(text: str) -> tuple[list[Edit], list[tuple[int, int]]]:
+    """Edits that cut debris, and (start, end) spans of suspected debris left in place."""
+    edits: list[Edit] = []
+    suspects: list[tuple[int, int]] = []
+    pos = 0
+    n = len(text)
+    lines = text.split("\n")
+    for idx, line in enumerate(lines):
+        start = pos
+        end = start + len(line)
+        pos = end + 1
+        stripped = line.strip()
+        if not stripped or len(stripped) > 5000:
+            continue
+        words = _WORD.findall(stripped)
+        verdict = _line_verdict(stripped, words)
+        if verdict is not None:
+            edits.append(_cut_line(text, start, end, n, verdict))
+            continue
+        cred = _CREDIT.search(line)
+        if cred is not None:
+            cut = _caption_cut(line, cred, len(words))
+            if cut is None:
+                suspects.append((start, end))
+            elif cut == (0, len(line)):
+                edits.append(_cut_line(text, start, end, n, 0.9))
+            else:
+                edits.append(Edit(start + cut[0], start + cut[1], "", "debris", 0.75))
+            continue
+        for m in _INLINE_AD.finditer(line):
+            edits.append(Edit(start + m.start(), start + m.end(), " ", "debris", 0.85))
+    return edits, suspects
+
+
+def _line_verdict(stripped: str, words: list[str]) -> float | None:
+    """Confidence that a whole line is debris, or None when it is (or may be) prose."""
+    key = re.sub(r"[^\w\s-]", "", stripped.lower()).strip()
+    key = re.sub(r"\s+", " ", key)
+    if key in _AD_LINES:
+        return 0.95
+    lower = [w.lower() for w in words]
+    if 1 <= len(lower) <= 12 and all(w in _SHARE_WORDS for w in lower) and \
+            any(w in _SHARE_HINT for w in lower):
+        return 0.9
+    for pattern, max_words in _PROMPTS:
+        if len(words) <= max_words and pattern.search(stripped):
+            return 0.85
+    return None
+
+
+def _caption_cut(line: str, cred: re.Match[str], nwords: int) -> tuple[int, int] | None:
+    """The part of a line to cut for a caption/credit, or None when unsure."""
+    head = line[: cred.start()]
+    tail = line[cred.end() :]
+    tail_words = len(_WORD.findall(tail))
+    credit_like = cred.group().lstrip().startswith(("Credit", "(")) or tail_words <= 6
+    if not credit_like:
+        return None
+    if nwords <= _MAX_CAPTION_WORDS and tail_words <= _MAX_CREDIT_TAIL_WORDS:
+        return (0, len(line))  # the whole line is a caption (or a bare credit)
+    # credit glued to the following prose: cut up to the end of the credited name
+    m = _CREDIT_END.search(tail, 0, 160)
+    if m is None:
+        return None
+    cut_end = cred.end() + m.end()
+    rest = line[cut_end:]
+    if not rest[:1].isupper() and not rest[:1] in "“\"‘":
+        return None
+    # the caption starts at the last sentence end before the credit (or the line start)
+    cap_start = 0
+    for sm in re.finditer(r"[.!?”\"]\s+(?=[A-Z“\"])", head):
+        cap_start = sm.end()
+    caption_words = len(_WORD.findall(head[cap_start:]))
+    if caption_words > 50:
+        return None
+    if cap_start > 0:
+        cap_start = len(head[:cap_start].rstrip()) + 1  # keep one space before what follows
+        return (cap_start, cut_end)
+    return (0, cut_end)
+
+
+def _cut_line(text: str, start: int, end: int, n: int, confidence: float) -> Edit:
+    """Remove a whole line with the line break after it (or before it at the very end)."""
+    if end < n:
+        return Edit(start, end + 1, "", "debris", confidence)
+    if start > 0:
+        return Edit(start - 1, end, "", "debris", confidence)
+    return Edit(start, end, "", "debris", confidence)

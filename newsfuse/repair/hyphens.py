@@ -1,0 +1,52 @@
+"""Detached hyphens (``high -tech``, ``NATO -assisting``) and spaced punctuation (``word ,``).
+
+Kinds:
+- ``hyphen``: ``word -word`` -> ``word-word``. Only when a letter or digit sits right before
+  the space and a LETTER right after the hyphen: ``-5 degrees`` and ranges (``10 -15``) keep
+  their hyphen, and a dash used as a dash (`` - `` with spaces on both sides, ``--``) is never
+  touched. The trailing form ``high- tech`` is left alone: it is how suspended compounds are
+  written (``low- and middle-income``).
+- ``punctuation_space``: a space before ``, . ; : ! ?`` that closes a word (``bishops ,``),
+  and the space inside a currency amount (``$ 500`` -> ``$500``). Ellipses (``. . .``,
+  `` ...``), decimals/leading-dot words (``.5``, ``.com``) and a colon in times or ratios are
+  left alone.
+"""
+
+from __future__ import annotations
+
+import re
+
+from newsfuse.repair.spans import Edit
+
+# letter/digit, one space, hyphen, a letter (not a second hyphen, not a digit)
+_DETACHED = re.compile(r"(?<=[^\W_]) -(?=[^\W\d_])")
+# a space before closing punctuation followed by a space, a quote, a bracket or the line end
+_SPACED_PUNCT = re.compile(r"(?<=[^\W_])[ \t]+(?=[,;:!?](?:[ \t\n\"”’)]|$)|\.(?:[ \t\n\"”’)]|$))")
+_CURRENCY = re.compile(r"(?<![^\s(])([$€£¥])[ \t]+(?=\d)")
+
+
+def hyphen_edits(text: str) -> list[Edit]:
+    edits = []
+    for m in _DETACHED.finditer(text):
+        nxt = text[m.end() : m.end() + 1]
+        prev = text[m.start() - 1 : m.start()]
+        # a lone letter before (``a -b``) is more often a list or formula than a compound
+        if m.start() >= 2 and text[m.start() - 2].isalnum() is False and prev.isalpha() and \
+                prev.islower():
+            continue
+        confidence = 0.95 if nxt.islower() else 0.9
+        edits.append(Edit(m.start(), m.end(), "-", "hyphen", confidence))
+    return edits
+
+
+def punctuation_space_edits(text: str) -> list[Edit]:
+    edits = []
+    for m in _SPACED_PUNCT.finditer(text):
+        after = text[m.end() : m.end() + 3]
+        before = text[max(0, m.start() - 2) : m.start()]
+        if after.startswith(". .") or after.startswith("..") or before.endswith("."):
+            continue  # ellipsis written with spaces
+        edits.append(Edit(m.start(), m.end(), "", "punctuation_space", 0.9))
+    for m in _CURRENCY.finditer(text):
+        edits.append(Edit(m.end(1), m.end(), "", "punctuation_space", 0.9))
+    return edits

@@ -1,0 +1,290 @@
+"""Repeated word and phrase loops: ``minerals minerals``, ``a meeting in a meeting in a Meeting``,
+``the Middle East and the Middle East``.
+
+Kinds:
+- ``doubled_word``: one word written twice in a row (``the the``).
+- ``loop``: a phrase of up to ``RepairSettings.max_loop_words`` words repeated two or more
+  times (case-insensitive), the copies joined by nothing, by commas, or by ``and``.
+
+A run of copies is collapsed to its first copy. When a contiguous run ends in a partial
+copy of two or more words (``a meeting | in a meeting | in a meeting``), the loop body is the
+rotated phrase and the text keeps only the words before it (``a meeting``).
+
+Left alone, by rule rather than by list of strings seen in the data:
+- single words joined by ``and`` or commas (``more and more``, ``again and again``,
+  ``go, go, go``, ``very, very``, ``Smith and Smith``);
+- ``X <connector> X <connector> X`` (``day after day after day``, ``over and over and over``);
+- grammatical doubles (``had had``, ``that that``, ``is is``, ``do do``) and interjections or
+  chants (``bye bye``, ``ha ha``, ``no no no``, ``blah blah``);
+- capitalised doubles that look like names (``Walla Walla``, ``Sirhan Sirhan``, ``New York,
+  New York``): applied only when the single form occurs elsewhere in the same text and the
+  double does not recur, and then at a lower confidence;
+- repeats of numbers, repeats inside a quotation or after a chant verb when the copies are
+  separated by commas or ``and``;
+- anything across a line break or a sentence end (a headline repeated as the lead, chants
+  written as sentences ``We will win. We will win.``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from itertools import accumulate
+from dataclasses import dataclass
+
+from newsfuse.repair.spans import Edit
+
+_GAP_TOKEN = re.compile(r"((?:[^\w]|_)*)([^\W_]+(?:['’\-][^\W_]+)*)")
+_SPACE, _COMMA, _HARD = 0, 1, 2
+_GAP_SPACE = re.compile(r"[ \t]+")
+_GAP_COMMA = re.compile(r"[ \t]*,[ \t]*")
+
+LEGIT_DOUBLES = frozenset({
+    "had", "that", "is", "do", "does", "was",  # "what it is is", "what they do do"
+    # a phrasal verb's particle followed by a preposition: "marched in in February",
+    # "what is going on on the ground"
+    "in", "on", "up", "out", "off", "down", "over", "around", "back", "through", "along", "by",
+})
+CHANT_WORDS = frozenset({
+    "bye", "no", "yes", "so", "very", "ha", "hah", "haha", "hee", "ho", "hoo", "la", "na",
+    "blah", "bla", "yada", "knock", "tut", "tsk", "hush", "chop", "night", "boo", "choo", "bang",
+    "boom", "hip", "rah", "ooh", "oh", "ah", "aah", "woo", "yeah", "tick", "cha", "go", "now",
+    "there", "well", "hey", "beep", "ding", "dong", "pom", "yum", "mm", "hmm", "uh", "um", "er",
+    "wow", "bravo", "encore", "shame", "yo", "oi", "olé", "ole", "ay", "aye", "nay", "quack",
+    "woof", "meow", "zoom", "vroom", "ping", "pong", "chug", "clap", "ta", "tat", "pooh", "bla",
+})
+CONNECTORS = frozenset({"after", "by", "to", "upon", "for", "in", "on", "and", "or", "over",
+                        "from", "with", "against", "versus", "vs", "than", "of"})
+CHANT_VERBS = re.compile(r"\b(?:chant(?:s|ed|ing)?|shout(?:s|ed|ing)?|yell(?:s|ed|ing)?|"
+                         r"sang|sing(?:s|ing)?|cr(?:y|ies|ied|ying)|scream(?:s|ed|ing)?|"
+                         r"roar(?:s|ed|ing)?|repeat(?:s|ed|ing)?|slogans?|refrain)\b", re.I)
+
+
+class _Tokens:
+    """Word tokens as parallel lists (fast to build on megabytes of text)."""
+
+    __slots__ = ("starts", "ends", "norms", "gaps")
+
+    def __init__(self, text: str) -> None:
+        # findall + accumulate keep the per-token work in C: 10 MB of text in about a second
+        pairs = _GAP_TOKEN.findall(text)
+        gap_strings = [p[0] for p in pairs]
+        words = [p[1] for p in pairs]
+        bounds = list(accumulate(len(x) for p in pairs for x in p))
+        self.ends: list[int] = bounds[1::2]
+        self.starts: list[int] = bounds[0::2]
+        self.norms: list[str] = [w.lower() for w in words]
+        classes = {g: _classify_gap(g) for g in set(gap_strings)}
+        self.gaps: list[int] = [classes[g] for g in gap_strings]  # gap BEFORE each token
+        if self.gaps:
+            self.gaps[0] = _HARD
+
+    def __len__(self) -> int:
+        return len(self.starts)
+
+
+def _classify_gap(g: str) -> int:
+    if _GAP_SPACE.fullmatch(g):
+        return _SPACE
+    if _GAP_COMMA.fullmatch(g):
+        return _COMMA
+    return _HARD
+
+
+def tokenize(text: str) -> _Tokens:
+    return _Tokens(text)
+
+
+@dataclass
+class _Run:
+    i: int  # first token of copy 1
+    k: int  # words per copy
+    sep: int  # tokens between copies: 0, or 1 for "and"
+    sep_gap: int  # _SPACE or _COMMA (gap class before the next copy or before "and")
+    copies: int
+    partial: int  # words of a trailing partial copy (contiguous runs only)
+
+
+def loop_edits(text: str, max_words: int = 12) -> list[Edit]:
+    """Edits that collapse repeated words and phrases (see the module docstring)."""
+    toks = tokenize(text)
+    n = len(toks)
+    if n < 2:
+        return []
+    norms = toks.norms
+    nxt = [-1] * n
+    last: dict[str, int] = {}
+    for idx in range(n - 1, -1, -1):
+        w = norms[idx]
+        nxt[idx] = last.get(w, -1)
+        last[w] = idx
+    counts: Counter[str] | None = None
+    edits: list[Edit] = []
+    i = 0
+    window = max_words + 1
+    while i < n - 1:
+        q = nxt[i]
+        if q == -1 or q - i > window:
+            i += 1
+            continue
+        run = _find_run(toks, nxt, i, max_words)
+        if run is None:
+            i += 1
+            continue
+        if counts is None:
+            counts = Counter(norms)
+        edit = _judge(text, toks, run, counts)
+        if edit is not None:
+            edits.append(edit)
+        i = _run_end(run)
+    return edits
+
+
+def _find_run(toks: _Tokens, nxt: list[int], i: int, max_words: int) -> _Run | None:
+    """The shortest repeating unit starting at token ``i``, if any."""
+    norms, gaps = toks.norms, toks.gaps
+    q = nxt[i]
+    while q != -1 and q - i <= max_words + 1:
+        # copies joined by "and": unit of q - i - 1 words
+        k = q - i - 1
+        if k >= 1 and norms[q - 1] == "and" and gaps[q - 1] in (_SPACE, _COMMA) \
+                and gaps[q] == _SPACE and k <= max_words:
+            run = _count(toks, i, k, 1, gaps[q - 1])
+            if run is not None:
+                return run
+        k = q - i
+        if k <= max_words and gaps[q] in (_SPACE, _COMMA):
+            run = _count(toks, i, k, 0, gaps[q])
+            if run is not None:
+                return run
+        q = nxt[q]
+    return None
+
+
+def _same_copy(toks: _Tokens, i: int, j: int, k: int) -> bool:
+    """Whether the k tokens at j repeat those at i, with the same inner gaps."""
+    norms, gaps = toks.norms, toks.gaps
+    if j + k > len(norms):
+        return False
+    for x in range(k):
+        if norms[i + x] != norms[j + x]:
+            return False
+        if x and gaps[i + x] != gaps[j + x]:
+            return False
+    return True
+
+
+def _count(toks: _Tokens, i: int, k: int, sep: int, sep_gap: int) -> _Run | None:
+    norms, gaps = toks.norms, toks.gaps
+    for x in range(1, k):
+        if gaps[i + x] == _HARD:
+            return None
+    copies = 1
+    pos = i
+    n = len(norms)
+    if k == 1 and sep == 0:  # fast path: one word repeated (also 10 MB of one word)
+        w = norms[i]
+        while pos + 1 < n and norms[pos + 1] == w and gaps[pos + 1] == sep_gap:
+            pos += 1
+        copies = pos - i + 1
+    else:
+        while True:
+            nxt_pos = pos + k + sep
+            if nxt_pos + k > n:
+                break
+            if sep:
+                if norms[pos + k] != "and" or gaps[pos + k] != sep_gap or gaps[nxt_pos] != _SPACE:
+                    break
+            elif gaps[nxt_pos] != sep_gap:
+                break
+            if not _same_copy(toks, i, nxt_pos, k):
+                break
+            copies += 1
+            pos = nxt_pos
+    if copies < 2:
+        return None
+    partial = 0
+    if sep == 0:
+        end = pos + k
+        while partial < k - 1 and end + partial < n and norms[end + partial] == norms[i + partial] \
+                and gaps[end + partial] == (sep_gap if partial == 0 else gaps[i + partial]):
+            partial += 1
+    return _Run(i, k, sep, sep_gap, copies, partial)
+
+
+def _run_end(run: _Run) -> int:
+    return run.i + run.copies * (run.k + run.sep) - run.sep + run.partial
+
+
+def _judge(text: str, toks: _Tokens, run: _Run, counts: Counter[str]) -> Edit | None:
+    """Decide whether a run is damage; return the collapsing edit or None."""
+    norms, starts, ends = toks.norms, toks.starts, toks.ends
+    i, k = run.i, run.k
+    unit = norms[i : i + k]
+    surface = [text[starts[x] : ends[x]] for x in range(i, i + k)]
+    if all(w.isdigit() for w in unit):
+        return None
+    last_copy = i + (run.copies - 1) * (k + run.sep)
+    if k == 1:
+        w = unit[0]
+        if run.sep or run.sep_gap == _COMMA:
+            return None  # "more and more", "go, go, go", "very, very"
+        if w in CHANT_WORDS:
+            return None
+        if run.copies == 2 and w in LEGIT_DOUBLES:
+            return None
+    if k == 2 and run.partial == 1 and unit[1] in CONNECTORS:
+        return None  # "day after day after day"
+    if k >= 2 and all(x in CHANT_WORDS for x in unit):
+        return None  # "no, no", "ha ha" variants in a phrase
+    # copies of a capitalised name: only when its single form is used elsewhere in the text
+    j = i + k + run.sep
+    second_surface = [text[starts[x] : ends[x]] for x in range(j, j + k)]
+    names = all(_is_capitalised(w) for w in surface) and \
+        all(_is_capitalised(w) for w in second_surface)
+    confidence = 0.95 if run.copies >= 3 else 0.9
+    if names:
+        if not _single_form_elsewhere(norms, counts, unit, run):
+            return None
+        confidence = 0.6
+    if run.sep or run.sep_gap == _COMMA:
+        if _in_quote_or_chant(text, starts[i]):
+            return None
+        confidence = min(confidence, 0.85 if run.sep else 0.75)
+    kind = "doubled_word" if k == 1 and run.copies == 2 else "loop"
+    if run.partial >= 2 and run.sep == 0 and run.copies >= 2:
+        # rotated loop body: keep only the words before it
+        keep_end = ends[i + run.partial - 1]
+        cut_end = ends[last_copy + k + run.partial - 1]
+        return Edit(keep_end, cut_end, "", "loop", min(confidence, 0.8))
+    return Edit(ends[i + k - 1], ends[last_copy + k - 1], "", kind, confidence)
+
+
+def _is_capitalised(word: str) -> bool:
+    return word[:1].isupper()
+
+
+def _single_form_elsewhere(norms: list[str], counts: Counter[str], unit: list[str], run: _Run) -> bool:
+    """Whether the phrase occurs in the text outside this run (then the double is a slip)."""
+    in_run = run.copies + (1 if run.partial >= len(unit) else 0)
+    if len(unit) == 1:
+        return counts[unit[0]] > in_run
+    first = unit[0]
+    if counts[first] <= in_run:
+        return False
+    k = len(unit)
+    occurrences = 0
+    for x in range(len(norms) - k + 1):
+        if norms[x] == first and norms[x : x + k] == unit:
+            occurrences += 1
+            if occurrences > in_run:
+                return True
+    return False
+
+
+def _in_quote_or_chant(text: str, pos: int) -> bool:
+    para_start = text.rfind("\n", max(0, pos - 2000), pos) + 1
+    before = text[para_start:pos]
+    if before.count("“") > before.count("”") or before.count('"') % 2 == 1:
+        return True
+    return CHANT_VERBS.search(before[-80:]) is not None

@@ -1,0 +1,81 @@
+"""Broken quote marks: split contractions, mis-spaced and mis-turned curly quotes.
+
+Kind ``quote``. Each rule mends one local, unambiguous shape:
+
+- a contraction whose apostrophe machine translation turned into a sentence end and a quote
+  (``we. ” Re ready`` -> ``we’re ready``); only for the real English contraction pairs
+  (``we/you/they + re``, ``do/does/did/… + n + t``, …), never a free-standing ``Re``;
+- a closing curly quote pushed off its sentence (``do so. ”`` -> ``do so.”``);
+- an opening curly quote with a space after it (``“ We`` -> ``“We``);
+- an OPENING mark used as the closing one at the end of a paragraph
+  (``with the Americans. “`` -> ``with the Americans.”``).
+
+Quote marks whose nesting is scrambled beyond these shapes are not guessed at: the garbled
+pass flags the sentence instead. An opening mark with no closing one at the end of a paragraph
+is normal in news (a quote continuing in the next paragraph) and is left alone.
+"""
+
+from __future__ import annotations
+
+import re
+
+from newsfuse.repair.spans import Edit
+
+_BASES = {
+    "re": {"we", "you", "they", "who", "what", "there", "here", "where", "how", "why"},
+    "ve": {"i", "we", "you", "they", "who", "would", "could", "should", "might", "must", "what"},
+    "ll": {"i", "we", "you", "they", "he", "she", "it", "that", "there", "who", "what"},
+    "m": {"i"},
+    "s": {"it", "that", "he", "she", "what", "there", "here", "who", "let", "where", "how"},
+    "d": {"i", "we", "you", "they", "he", "she", "it", "who", "that"},
+    "t": {"don", "doesn", "didn", "can", "won", "isn", "aren", "wasn", "weren", "hasn", "haven",
+          "hadn", "couldn", "wouldn", "shouldn", "mustn", "needn", "ain"},
+}
+# found from the dot (cheap to scan), the base word is then read right before it
+_SPLIT_CONTRACTION = re.compile(
+    r"[ \t]?\.[ \t]?[”\"’'][ \t]?(re|ve|ll|m|s|d|t|Re|Ve|Ll|M|S|D|T|RE|VE|LL)\b(?=[ \t,.;:!?])"
+)
+_BASE_BEFORE = re.compile(r"(?<![A-Za-z])[A-Za-z]{1,8}$")
+_CLOSE_PUSHED = re.compile(r"(?<=[^\W_][.,!?])[ \t]+”(?=[ \t]*(?:$|\n|[,.;:)’‘]|[ \t]+\S))")
+_OPEN_SPACED = re.compile(r"(?:(?<=[\s(\[—–])|^)“[ \t]+(?=[^\W_])")
+_OPEN_AT_END = re.compile(r"(?<=[^\W_][.,!?])[ \t]*“[ \t]*(?=\n|$)")
+
+
+def quote_edits(text: str) -> list[Edit]:
+    edits: list[Edit] = []
+    apostrophe = "’" if text.count("’") >= text.count("'") else "'"
+    for m in _SPLIT_CONTRACTION.finditer(text):
+        b = _BASE_BEFORE.search(text, max(0, m.start() - 9), m.start())
+        if b is None:
+            continue
+        base, suffix = b.group(), m.group(1).lower()
+        if base.lower() not in _BASES[suffix]:
+            continue
+        edits.append(Edit(b.start(), m.end(), base + apostrophe + suffix, "quote", 0.8))
+    for m in _CLOSE_PUSHED.finditer(text):
+        if _is_open_quote_context(text, m.start()):
+            edits.append(Edit(m.start(), m.end(), "”", "quote", 0.85))
+    for m in _OPEN_SPACED.finditer(text):
+        if _is_open_quote_context(text, m.start()):
+            continue  # a mis-turned closing mark, not an opening one: leave it
+        edits.append(Edit(m.start(), m.end(), "“", "quote", 0.85))
+    for m in _OPEN_AT_END.finditer(text):
+        if _is_open_quote_context(text, m.start()):
+            edits.append(Edit(m.start(), m.end(), "”", "quote", 0.8))
+    return _disjoint(edits)
+
+
+def _is_open_quote_context(text: str, pos: int) -> bool:
+    """Whether a quotation is open at ``pos`` within its paragraph (so a mark there closes it)."""
+    para_start = text.rfind("\n", max(0, pos - 3000), pos) + 1
+    segment = text[para_start:pos]
+    return segment.count("“") > segment.count("”")
+
+
+def _disjoint(edits: list[Edit]) -> list[Edit]:
+    out: list[Edit] = []
+    for e in sorted(edits, key=lambda e: (e.start, -e.end)):
+        if out and e.start < out[-1].end:
+            continue
+        out.append(e)
+    return out
