@@ -53,20 +53,20 @@ class ClusterSettings:
 
     # score = (w_e*embedding + w_l*tfidf + w_n*entities + w_k*numbers) * time decay;
     # an article joins the best candidate story at or above join_threshold
-    join_threshold: float = 0.55
+    join_threshold: float = 0.33
     # days after which an event's similarity decays by half
-    time_half_life_days: float = 7.0
+    time_half_life_days: float = 5.0
     # factor on the score of an undated article whose (mentioned) year the story lacks
     year_mismatch: float = 0.5
     near_duplicate_jaccard: float = 0.8
     minhash_perm: int = 64
     candidates: int = 20  # stories fetched from the vector index per article
-    weight_embedding: float = 0.5
-    weight_lexical: float = 0.3
-    weight_entities: float = 0.2
+    weight_embedding: float = 0.35
+    weight_lexical: float = 0.2
+    weight_entities: float = 0.45
     weight_numbers: float = 0.05
     # an article scoring this high against a second story bridges the two ...
-    merge_threshold: float = 0.7
+    merge_threshold: float = 0.5
     # ... and they merge when their centroids are at least this close
     merge_centroid: float = 0.6
     bucket_days: int = 7  # width of a time bucket of the story index

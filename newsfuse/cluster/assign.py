@@ -1,0 +1,400 @@
+"""The decision: which story does an article join, or does it open a new one?
+
+For each article the index proposes candidate stories (see index.py); each candidate is
+scored by a weighted sum of four similarities, damped by time:
+
+    score = (w_e * embedding + w_l * tfidf + w_n * entities + w_k * numbers) * decay
+
+- embedding: cosine to the story centroid, or to its closest exemplar when higher (stories
+  drift as they develop);
+- tfidf: cosine of idf-weighted word vectors (article vs the story's summed words);
+- entities: cosine of idf-weighted entity vectors (who and where);
+- numbers: shared distinctive numbers (a 7.1 magnitude, a toll of 43), saturating at three;
+- decay: ``0.5 ** (days outside the story's time range / half_life)``; 1 when undated.
+
+The article joins the best story when its score reaches ``join_threshold``, else it opens a
+new one. When it also reaches ``merge_threshold`` against a second story whose centroid is
+close to the first, the article bridges them and the stories merge (recorded, resolvable).
+Near-duplicates (neardup.py) join their original's story directly.
+
+A batch is processed in (date, article id) order, so the same batch in any input order gives
+the same stories; document frequencies are updated with the whole batch before scoring.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import math
+import re
+import zipfile
+from collections import Counter, OrderedDict, deque
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+
+from newsfuse.cluster.features import normalise_entity, valid_date
+from newsfuse.cluster.index import StoryIndex
+from newsfuse.cluster.lexical import DocumentFrequencies, cosine, terms, weighted
+from newsfuse.cluster.naming import story_label, story_title
+from newsfuse.cluster.neardup import NearDuplicates, Original, text_key
+from newsfuse.cluster.state import StoryProfile
+from newsfuse.settings import ClusterSettings
+from newsfuse.types import ClusterItem, StoryAssignment
+
+STATE_VERSION = 1
+DIM = 384
+ARTICLE_TERMS = 120  # heaviest words of an article used for tf-idf
+ENTITY_QUERY = 4  # most distinctive entities of an article used to fetch candidates
+
+
+def story_id_for(article_id: str) -> str:
+    return "s_" + hashlib.sha1(article_id.encode()).hexdigest()[:12]
+
+
+@dataclass
+class _Prepared:
+    """One item, parsed once: its vector, words, entity keys, numbers and day."""
+
+    item: ClusterItem
+    vec: np.ndarray
+    terms: Counter[str]
+    entities: Counter[str]
+    display: dict[str, str]
+    numbers: list[float]
+    day: int | None
+    year: int | None  # publication year, else the latest year the text mentions
+    empty: bool
+
+
+def _vector(value: object) -> np.ndarray:
+    """The item's embedding as a unit float32 vector; zeros when missing or malformed."""
+    try:
+        vec = np.asarray(value, dtype=np.float32).reshape(-1)
+    except (TypeError, ValueError):
+        return np.zeros(DIM, dtype=np.float32)
+    if vec.shape != (DIM,) or not np.all(np.isfinite(vec)):
+        return np.zeros(DIM, dtype=np.float32)
+    norm = float(np.linalg.norm(vec))
+    return vec / norm if norm > 0 else vec
+
+
+_YEAR = re.compile(r"\b(19[0-9]\d|20\d\d)\b")
+
+
+def _year_hint(day: int | None, title: str, text: str) -> int | None:
+    """A coarse date for undated articles: the latest plausible year the text mentions
+    (an article rarely mentions years after its own). Dated articles use their own year."""
+    if day is not None:
+        return date.fromordinal(day).year
+    this_year = date.today().year
+    years = [int(y) for y in _YEAR.findall(f"{title}\n{text[:5000]}")]
+    years = [y for y in years if y <= this_year]
+    return max(years) if years else None
+
+
+def _day(published: str | None) -> int | None:
+    iso = valid_date(published)
+    return date.fromisoformat(iso).toordinal() if iso else None
+
+
+class StoryClusterer:
+    """Incremental same-event clustering; ``state_bytes()`` / ``StoryClusterer(state)`` resume
+    exactly where the last batch left off."""
+
+    def __init__(self, state: bytes | None = None, settings: ClusterSettings | None = None) -> None:
+        self.settings = settings or ClusterSettings()
+        s = self.settings
+        self.stories: dict[str, StoryProfile] = {}
+        self.merged: dict[str, str] = {}
+        self.index = StoryIndex(DIM, s.bucket_days, self._window_days(), s.entity_postings)
+        self.dups = NearDuplicates(s.near_duplicate_jaccard, s.minhash_perm, s.duplicate_window)
+        self.term_df = DocumentFrequencies(s.max_vocabulary)
+        self.entity_df = DocumentFrequencies(s.max_vocabulary)
+        self.recent: OrderedDict[str, str] = OrderedDict()  # article id -> story (bounded)
+        self.seq = 0
+        self._cache: dict[str, tuple[int, dict[str, float], dict[str, float]]] = {}
+        if state:
+            self._load(state)
+
+    def _window_days(self) -> int:
+        """Beyond this many days the time decay alone keeps any score under the threshold."""
+        s = self.settings
+        top = s.weight_embedding + s.weight_lexical + s.weight_entities + s.weight_numbers
+        ratio = max(top / max(s.join_threshold, 1e-6), 1.0)
+        return int(math.ceil(s.time_half_life_days * math.log2(ratio))) + 1
+
+    # ------------------------------------------------------------------ public API
+    def resolve(self, story_id: str) -> str:
+        """The story an id now lives in (follows recorded merges; unknown ids come back as is)."""
+        seen = 0
+        while story_id in self.merged and seen < 10_000:
+            story_id = self.merged[story_id]
+            seen += 1
+        return story_id
+
+    def add(self, items: Sequence[ClusterItem]) -> StoryAssignment:
+        out = StoryAssignment()
+        prepared = [self._prepare(it) for it in items]
+        prepared.sort(key=lambda p: (p.day is None, p.day or 0, p.item.article_id))
+        fresh = [p for p in prepared if p.item.article_id not in self.recent]
+        seen_in_batch: set[str] = set()
+        for p in fresh:
+            if p.item.article_id in seen_in_batch:
+                continue
+            seen_in_batch.add(p.item.article_id)
+            self.term_df.add(p.terms)
+            self.entity_df.add(p.entities)
+        touched: list[str] = []
+        for p in prepared:
+            aid = p.item.article_id
+            if aid in self.recent:  # the same article again: same story
+                out.story_of[aid] = self.resolve(self.recent[aid])
+                continue
+            sid = self._place(p, out)
+            self.recent[aid] = sid
+            if len(self.recent) > self.settings.duplicate_window:
+                self.recent.popitem(last=False)
+            out.story_of[aid] = sid
+            touched.append(sid)
+        self._archive()
+        for aid, sid in out.story_of.items():
+            out.story_of[aid] = self.resolve(sid)
+        for old, new in out.merges:
+            touched.append(new)
+        out.touched = list(dict.fromkeys(self.resolve(s) for s in touched))
+        for sid in out.touched:
+            story = self.stories.get(sid)
+            if story is not None:
+                out.titles[sid] = story_title(story)
+                out.labels[sid] = story_label(story, self.entity_df, self.term_df)
+        return out
+
+    # ------------------------------------------------------------------ one article
+    def _prepare(self, item: ClusterItem) -> _Prepared:
+        title = item.title or ""
+        text = item.text or ""
+        ents: Counter[str] = Counter()
+        display: dict[str, str] = {}
+        for name in item.entities or ():
+            key = normalise_entity(str(name))
+            if key:
+                ents[key] += 1
+                display.setdefault(key, str(name))
+        nums = []
+        for x in item.numbers or ():
+            try:
+                value = round(float(x), 3)
+            except (TypeError, ValueError):
+                continue
+            if math.isfinite(value):
+                nums.append(value)
+        day = _day(item.published)
+        return _Prepared(
+            item=item,
+            vec=_vector(item.embedding),
+            terms=terms(f"{title}\n{text}"),
+            entities=ents,
+            display=display,
+            numbers=nums,
+            day=day,
+            year=_year_hint(day, title, text),
+            empty=not (title.strip() or text.strip()),
+        )
+
+    def _place(self, p: _Prepared, out: StoryAssignment) -> str:
+        item = p.item
+        key = text_key(item.title, item.text)
+        sig = None if p.empty else self.dups.signature(item.text)
+        original = None if p.empty else self.dups.find(key, sig)
+        self.seq += 1
+        if original is not None:
+            info = self.dups.originals[original]
+            sid = self.resolve(info.story)
+            story = self.stories.get(sid)
+            if story is not None:
+                if p.day is not None and (info.day is None or p.day < info.day):
+                    # an earlier-published copy arrived late: it becomes the original
+                    out.duplicate_of[original] = item.article_id
+                    self.dups.replace_original(original, item.article_id, key, sig, Original(sid, p.day, self.seq))
+                else:
+                    out.duplicate_of[item.article_id] = original
+                self._join(story, p, duplicate=True)
+                return sid
+        sid = None if p.empty else self._best_story(p, out)
+        if sid is None:
+            sid = story_id_for(item.article_id)
+            while sid in self.stories or sid in self.merged:  # same founder id re-seen later
+                sid = story_id_for(sid)
+            self.stories[sid] = StoryProfile(id=sid, founder=item.article_id)
+        self._join(self.stories[sid], p)
+        if not p.empty:
+            self.dups.add_original(item.article_id, key, sig, Original(sid, p.day, self.seq))
+        return sid
+
+    def _join(self, story: StoryProfile, p: _Prepared, duplicate: bool = False) -> None:
+        story.add(
+            p.item.article_id,
+            p.item.title or "",
+            p.vec,
+            Counter() if duplicate else p.terms,
+            Counter() if duplicate else p.entities,
+            [] if duplicate else p.numbers,
+            p.display,
+            p.item.source or "",
+            p.day,
+            p.year,
+        )
+        if duplicate:
+            story.duplicates += 1
+        top = sorted(p.entities, key=lambda e: -self.entity_df.idf(e))[:ENTITY_QUERY]
+        self.index.put(story.id, story.centroid(), story.last, top)
+
+    def _best_story(self, p: _Prepared, out: StoryAssignment) -> str | None:
+        s = self.settings
+        top_entities = sorted(p.entities, key=lambda e: -self.entity_df.idf(e))[:ENTITY_QUERY]
+        cands = self.index.candidates(p.vec, p.day, top_entities, s.candidates)
+        if not cands:
+            return None
+        article_terms = weighted(p.terms, self.term_df, ARTICLE_TERMS)
+        article_ents = weighted(p.entities, self.entity_df)
+        scored = []
+        for sid in cands:
+            story = self.stories.get(sid)
+            if story is None:
+                continue
+            f = self.features(p, story, article_terms, article_ents)
+            scored.append((self.combine(f), sid))
+        if not scored:
+            return None
+        scored.sort(reverse=True)
+        best_score, best = scored[0]
+        if best_score < s.join_threshold:
+            return None
+        for score, other in scored[1:]:
+            if score < s.merge_threshold:
+                break
+            self._maybe_merge(best, other, out)
+        return self.resolve(best)
+
+    def features(
+        self, p: _Prepared, story: StoryProfile, article_terms: dict[str, float], article_ents: dict[str, float]
+    ) -> tuple[float, float, float, float, float]:
+        """(embedding, tfidf, entities, numbers, decay) for one article against one story."""
+        centroid = story.centroid()
+        emb = float(centroid @ p.vec) if centroid.size else 0.0
+        for ex in story.exemplar_vecs:
+            emb = max(emb, float(ex @ p.vec))
+        story_terms, story_ents = self._story_vectors(story)
+        lex = cosine(article_terms, story_terms)
+        ent = cosine(article_ents, story_ents)
+        shared = sum(1 for x in set(p.numbers) if x in story.numbers)
+        num = min(shared, 3) / 3.0
+        decay = 1.0
+        if p.day is not None and story.first is not None and story.last is not None:
+            gap = max(story.first - p.day, p.day - story.last, 0)
+            decay = 0.5 ** (gap / max(self.settings.time_half_life_days, 1e-6))
+        elif p.year is not None and story.years and min(abs(p.year - y) for y in story.years) >= 2:
+            decay = self.settings.year_mismatch  # undated: only the years can tell
+        return emb, lex, ent, num, decay
+
+    def combine(self, f: tuple[float, float, float, float, float]) -> float:
+        s = self.settings
+        emb, lex, ent, num, decay = f
+        raw = s.weight_embedding * emb + s.weight_lexical * lex + s.weight_entities * ent + s.weight_numbers * num
+        return raw * decay
+
+    def _story_vectors(self, story: StoryProfile) -> tuple[dict[str, float], dict[str, float]]:
+        """idf-weighted word and entity vectors of a story, cached until it changes."""
+        cached = self._cache.get(story.id)
+        if cached is not None and cached[0] == story.n:
+            return cached[1], cached[2]
+        tv = weighted(story.terms, self.term_df)
+        ev = weighted(story.entities, self.entity_df)
+        self._cache[story.id] = (story.n, tv, ev)
+        if len(self._cache) > 4 * max(len(self.stories), 1000):
+            self._cache.clear()
+        return tv, ev
+
+    def _maybe_merge(self, keep: str, other: str, out: StoryAssignment) -> None:
+        """Merge two stories an article bridges, when their centroids agree too."""
+        keep, other = self.resolve(keep), self.resolve(other)
+        if keep == other or keep not in self.stories or other not in self.stories:
+            return
+        a, b = self.stories[keep], self.stories[other]
+        if float(a.centroid() @ b.centroid()) < self.settings.merge_centroid:
+            return
+        # the older story (by founding order in the index of days, then size) survives
+        if (b.first or 0, -b.n) < (a.first or 0, -a.n):
+            a, b = b, a
+        a.absorb(b)
+        del self.stories[b.id]
+        self._cache.pop(b.id, None)
+        self.index.drop(b.id)
+        self.index.put(a.id, a.centroid(), a.last, list(a.entities)[:ENTITY_QUERY])
+        self.merged[b.id] = a.id
+        out.merges.append((b.id, a.id))
+
+    def _archive(self) -> None:
+        """Forget stories that fell ``archive_days`` behind the stream (memory stays bounded)."""
+        for sid in self.index.stale(self.settings.archive_days):
+            self.index.drop(sid)
+            self.stories.pop(sid, None)
+            self._cache.pop(sid, None)
+        if len(self.index.by_entity) > 8 * max(len(self.stories), 1000):
+            self.index.prune_postings()
+
+    # ------------------------------------------------------------------ persistence
+    def state_bytes(self) -> bytes:
+        """Zip of JSON + .npy arrays (no pickle: a state file is data, never code)."""
+        ids = list(self.stories)
+        vsums = np.stack([self.stories[i].vsum if self.stories[i].vsum.size else np.zeros(DIM, np.float32) for i in ids]) if ids else np.zeros((0, DIM), np.float32)
+        ex = np.zeros((len(ids), 4, DIM), dtype=np.float32)
+        for r, sid in enumerate(ids):
+            for c, v in enumerate(self.stories[sid].exemplar_vecs[:4]):
+                ex[r, c] = v
+        dup_meta, sigs = self.dups.dump()
+        meta = {
+            "version": STATE_VERSION,
+            "seq": self.seq,
+            "stories": [self.stories[i].meta() for i in ids],
+            "merged": self.merged,
+            "recent": list(self.recent.items()),
+            "term_df": [self.term_df.docs, self.term_df.df],
+            "entity_df": [self.entity_df.docs, self.entity_df.df],
+            "head": self.index.head,
+            "postings": {e: list(p) for e, p in self.index.by_entity.items()},
+            "dups": dup_meta,
+        }
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+            zf.writestr("meta.json", json.dumps(meta, separators=(",", ":")))
+            for name, arr in (("vsums", vsums), ("exemplars", ex), ("minhash", sigs)):
+                b = io.BytesIO()
+                np.save(b, arr, allow_pickle=False)
+                zf.writestr(f"{name}.npy", b.getvalue())
+        return buf.getvalue()
+
+    def _load(self, state: bytes) -> None:
+        with zipfile.ZipFile(io.BytesIO(state)) as zf:
+            meta = json.loads(zf.read("meta.json"))
+            arrays = {n: np.load(io.BytesIO(zf.read(f"{n}.npy")), allow_pickle=False) for n in ("vsums", "exemplars", "minhash")}
+        if meta.get("version") != STATE_VERSION:
+            raise ValueError(f"cluster state version {meta.get('version')} is not {STATE_VERSION}")
+        self.seq = int(meta["seq"])
+        self.merged = {str(k): str(v) for k, v in meta["merged"].items()}
+        self.recent = OrderedDict((str(a), str(s)) for a, s in meta["recent"])
+        self.term_df.docs, self.term_df.df = int(meta["term_df"][0]), dict(meta["term_df"][1])
+        self.entity_df.docs, self.entity_df.df = int(meta["entity_df"][0]), dict(meta["entity_df"][1])
+        for r, sm in enumerate(meta["stories"]):
+            story = StoryProfile.from_meta(sm, arrays["vsums"][r], arrays["exemplars"][r])
+            self.stories[story.id] = story
+            self.index.put(story.id, story.centroid(), story.last)
+        for e, post in meta["postings"].items():
+            for sid in post:
+                self.index.by_entity.setdefault(e, deque(maxlen=self.index.postings)).append(sid)
+        self.index.head = meta["head"]
+        self.dups = NearDuplicates.load(meta["dups"], arrays["minhash"])

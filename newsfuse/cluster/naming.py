@@ -1,0 +1,58 @@
+"""A story's title and one-line label, chosen as an editor would.
+
+Title: the headline of the member closest to the story's centroid (the most typical
+telling), cleaned of site suffixes and URL debris. Label: the story's most distinctive
+names (entity weight x idf), then its most distinctive other words, e.g.
+``Tara Reid, Promises Treatment Center · rehab, actress``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from newsfuse.cluster.features import clean_title
+from newsfuse.cluster.lexical import DocumentFrequencies
+from newsfuse.cluster.state import StoryProfile
+
+TITLE_CHARS = 160
+
+
+def story_title(story: StoryProfile) -> str:
+    centroid = story.centroid()
+    best = ""
+    best_sim = -2.0
+    for title, vec in zip(story.exemplar_titles, story.exemplar_vecs):
+        title = clean_title(title)
+        if not title:
+            continue
+        sim = float(np.dot(vec, centroid)) if centroid.size else 0.0
+        if sim > best_sim:
+            best, best_sim = title, sim
+    if len(best) > TITLE_CHARS:
+        best = best[:TITLE_CHARS].rsplit(" ", 1)[0] + "…"
+    return best or "Untitled story"
+
+
+def story_label(
+    story: StoryProfile,
+    entity_df: DocumentFrequencies,
+    term_df: DocumentFrequencies,
+) -> str:
+    """Up to three names and three words; entity keys are shown as first written."""
+    display = story.display
+    ents = sorted(story.entities.items(), key=lambda kv: -kv[1] * entity_df.idf(kv[0]))
+    names: list[str] = []
+    for key, _ in ents:
+        # a surname key is redundant next to the full name already chosen
+        if any(key in n.lower().split() for n in names):
+            continue
+        names.append(display.get(key) or key.title())
+        if len(names) == 3:
+            break
+    name_words = {w for n in names for w in n.lower().split()}
+    terms = sorted(story.terms.items(), key=lambda kv: -kv[1] * term_df.idf(kv[0]))
+    words = [t for t, _ in terms if t not in name_words][:3]
+    parts = [", ".join(names)] if names else []
+    if words:
+        parts.append(", ".join(words))
+    return " · ".join(parts) or "unlabelled"
