@@ -1,0 +1,254 @@
+"""annotate(): one pass of NER over all articles, then the cheap rules per article."""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Sequence
+
+from newsfuse.extract.dates import find_dates
+from newsfuse.extract.entities import (
+    merge_rule_mentions,
+    ner_mentions,
+    normalize_name,
+    propagate_persons,
+    title_mentions,
+    vote_labels,
+)
+from newsfuse.extract.nlp import iter_docs
+from newsfuse.extract.quantities import parse_quantities
+from newsfuse.extract.quotes import find_direct_quotes, is_partial
+from newsfuse.extract.sentences import split_sentences
+from newsfuse.extract.speakers import (
+    _REPORT_RE,
+    _VERB_RE,
+    MentionIndex,
+    Resolver,
+    SpeakerRef,
+    according_to,
+    attribute_after,
+    attribute_before,
+    speaker_backward,
+    speaker_forward,
+)
+from newsfuse.settings import ExtractSettings
+from newsfuse.types import Article, ArticleAnnotations, Mention, Quote, Span
+
+WINDOW = 400  # characters around a quote searched for its attribution
+MAX_SENTENCE_SCAN = 1500  # reported speech is looked for in the first N chars of a sentence
+
+
+def annotate(
+    articles: Sequence[Article], settings: ExtractSettings | None = None
+) -> list[ArticleAnnotations]:
+    """Sentences, entity mentions, quotes with speakers, quantities and dates per article."""
+    settings = settings or ExtractSettings()
+    texts = [article.text or "" for article in articles]
+    ner: list[list[Mention]] = [[] for _ in articles]
+    for index, offset, doc in iter_docs(
+        texts,
+        settings.spacy_model,
+        settings.batch_size,
+        getattr(settings, "max_chunk_chars", 8000),
+    ):
+        ner[index].extend(ner_mentions(doc, offset, texts[index]))
+    return [annotate_text(article, mentions) for article, mentions in zip(articles, ner)]
+
+
+def annotate_text(article: Article, ner: list[Mention]) -> ArticleAnnotations:
+    """Everything but NER for one article (NER mentions are given)."""
+    text = article.text or ""
+    sentences = split_sentences(text)
+    titled = title_mentions(text)
+    mentions = merge_rule_mentions(ner, titled)
+    vote_labels(mentions, {normalize_name(m.text) for m, _ in titled})
+    mentions = propagate_persons(text, mentions)
+    quotes = find_quotes(text, sentences, mentions)
+    return ArticleAnnotations(
+        article_id=article.id,
+        sentences=sentences,
+        mentions=mentions,
+        quotes=quotes,
+        quantities=parse_quantities(text),
+        dates=find_dates(text, article.published),
+    )
+
+
+class _Sentences:
+    def __init__(self, sentences: list[Span], text_len: int) -> None:
+        self.spans = sentences or [Span(0, text_len)]
+        self.starts = [s.start for s in self.spans]
+
+    def at(self, pos: int) -> Span:
+        i = max(0, bisect.bisect_right(self.starts, pos) - 1)
+        return self.spans[i]
+
+
+def _paragraph_end(text: str, pos: int) -> int:
+    end = text.find("\n", pos)
+    return len(text) if end == -1 else end
+
+
+def find_quotes(text: str, sentences: list[Span], mentions: list[Mention]) -> list[Quote]:
+    """Direct (incl. split, partial, multi-paragraph) and reported quotes with speakers."""
+    index = MentionIndex(mentions)
+    sents = _Sentences(sentences, len(text))
+    raw = find_direct_quotes(text)
+    resolver = Resolver(text, mentions, sentences, [(q.open, q.close + 1) for q in raw])
+    # (start, end, kind, ref, attribution_end) before resolution
+    found: list[tuple[int, int, str, SpeakerRef | None, bool]] = []
+    skip_next = False
+    for k, quote in enumerate(raw):
+        if skip_next:
+            skip_next = False
+            continue
+        prev_close = raw[k - 1].close + 1 if k > 0 else 0
+        next_open = raw[k + 1].open if k + 1 < len(raw) else len(text)
+        sentence = sents.at(quote.open)
+        limit = min(next_open, _paragraph_end(text, quote.close), quote.close + 200)
+        ref, attr_end = attribute_after(text, quote.close, limit, index)
+        start, end = quote.start, quote.end
+        if ref is not None and k + 1 < len(raw):
+            follower = raw[k + 1]
+            gap = text[attr_end:follower.open]
+            inner_tail = text[quote.end : quote.close]
+            if (
+                re.fullmatch(r"[ \u00a0]*[,:;]?[ \u00a0]*", gap)
+                and ("," in inner_tail or text[follower.start : follower.start + 1].islower())
+                and "\n" not in text[quote.close : follower.open]
+            ):
+                end = follower.end  # split quote: one quote, one speaker
+                skip_next = True
+        lo = max(sentence.start, prev_close, quote.open - WINDOW)
+        if ref is None:
+            ref = attribute_before(text, lo, quote.open, index)
+        if ref is None:
+            ref = according_to(text, lo, min(limit, quote.close + WINDOW), index)
+        partial = is_partial(text, quote)
+        if ref is None:
+            ref = _sentence_attribution(text, sents.at(quote.open), raw, index, quote.open)
+        found.append((start, end, "partial" if partial else "direct", ref, False))
+    # consecutive quotes in one paragraph share the speaker when the later one has none
+    for k in range(1, len(found)):
+        start, end, kind, ref, _ = found[k]
+        p_start, p_end, p_kind, p_ref, _ = found[k - 1]
+        if ref is None and p_ref is not None and kind == "direct" and "\n" not in text[p_end:start]:
+            found[k] = (start, end, kind, p_ref, True)
+    found.extend(_reported(text, sentences, raw, index))
+    found.sort(key=lambda item: item[0])
+    quotes: list[Quote] = []
+    for start, end, kind, ref, _inherited in found:
+        speaker: str | None = None
+        if ref is not None:
+            resolved = resolver.resolve(ref, start)
+            if resolved is not None:
+                speaker = mentions[resolved].text
+                resolver.note_speaker(start, resolved)
+            elif ref.kind == "description":
+                speaker = re.sub(r"^(?i:the|a|an)[ \u00a0]+", "", ref.surface)
+            elif ref.kind == "mention":
+                speaker = ref.surface
+        quotes.append(Quote(text=text[start:end], start=start, end=end, speaker=speaker, kind=kind))  # type: ignore[arg-type]
+    return quotes
+
+
+def _outside(pos: int, raw: list, lo_index: int = 0) -> bool:
+    starts = [q.open for q in raw]
+    i = bisect.bisect_right(starts, pos) - 1
+    return not (i >= 0 and raw[i].open <= pos <= raw[i].close)
+
+
+def _sentence_attribution(text: str, sentence: Span, raw: list, index: MentionIndex, at: int) -> SpeakerRef | None:
+    """A speech verb outside quotes anywhere in the quote's sentence (nearest first)."""
+    lo = max(sentence.start, at - WINDOW)
+    hi = min(sentence.end, at + WINDOW)
+    verbs = [m for m in _VERB_RE.finditer(text, lo, hi) if _outside(m.start(), raw)]
+    verbs.sort(key=lambda m: abs(m.start() - at))
+    for verb in verbs:
+        ref = speaker_backward(text, verb.start(), lo, index)
+        if ref is None:
+            ref = speaker_forward(text, verb.end(), hi, index)
+        if ref is not None and _outside(ref.start, raw):
+            return ref
+    return None
+
+
+_THAT_CLAUSE = re.compile(r"[^,;:\u201c\u201d\"]{0,60}?\bthat[ \u00a0]+")
+_BARE_CLAUSE = re.compile(r"[ \u00a0]+(?=(?:he|she|they|it|we|I|the|a|an|[A-Z][\w\u2019'-]*)\b)")
+
+
+def _reported(text: str, sentences: list[Span], raw: list, index: MentionIndex) -> list[tuple[int, int, str, SpeakerRef | None, bool]]:
+    """Reported speech: ``X said (that) ...``, ``according to X, ...``, ``..., X said.``"""
+    found: list[tuple[int, int, str, SpeakerRef | None, bool]] = []
+    direct_starts = [q.open for q in raw]
+    for sentence in sentences:
+        s_start, s_end = sentence.start, min(sentence.end, sentence.start + MAX_SENTENCE_SCAN)
+        # skip sentences holding a full direct quote (the quote is the statement)
+        i = bisect.bisect_left(direct_starts, s_start)
+        if i < len(raw) and raw[i].open < s_end and not is_partial(text, raw[i]):
+            continue
+        end = sentence.end
+        while end > s_start and text[end - 1] in ".!?\u2026 \u201d\"":
+            end -= 1
+        hit = _reported_in(text, s_start, s_end, end, raw, index)
+        if hit:
+            found.append(hit)
+    return found
+
+
+def _reported_in(text: str, s_start: int, s_end: int, end: int, raw: list, index: MentionIndex):
+    according = re.search(r"(?:^|,[ \u00a0]*)[Aa]ccording to[ \u00a0]+", text[s_start:s_end])
+    if according:
+        a_start = s_start + according.start()
+        ref = speaker_forward(text, s_start + according.end(), s_end, index)
+        if ref is not None:
+            if a_start > s_start + 10:  # "... , according to X."
+                return (s_start, a_start, "reported", ref, False)
+            comma = text.find(",", ref.end, s_end)
+            if comma != -1:
+                return (comma + 1 + (text[comma + 1 : comma + 2] == " "), end, "reported", ref, False)
+    for verb in _REPORT_RE.finditer(text, s_start, s_end):
+        if not _outside(verb.start(), raw):
+            continue
+        ref = speaker_backward(text, verb.start(), s_start, index)
+        if ref is None:
+            ref = _sentence_subject(text, s_start, verb.start(), index)
+        rest_start = verb.end()
+        if ref is None:
+            # "..., said the Kremlin." at the sentence end
+            ref_after = speaker_forward(text, verb.end(), s_end, index)
+            before = text[s_start : verb.start()].rstrip()
+            if ref_after is not None and before.endswith(",") and ref_after.end >= end - 25:
+                return (s_start, s_start + len(before) - 1, "reported", ref_after, False)
+            continue
+        before = text[s_start : ref.start].rstrip()
+        after = text[verb.end() : verb.end() + 3]
+        if before.endswith(","):
+            if after.startswith(","):  # "Europe, he said, must ..."
+                return (s_start, end, "reported", ref, False)
+            if len(before) > 15 and after[:1] in (".", "") or verb.end() >= end - 2 or re.match(r"[ \u00a0]*[.]", after):
+                return (s_start, s_start + len(before) - 1, "reported", ref, False)
+        verb_word = text[verb.start() : verb.end()]
+        bare = _BARE_CLAUSE.match(text, rest_start, s_end)
+        that = _THAT_CLAUSE.match(text, rest_start, min(s_end, rest_start + 80))
+        if bare and verb_word in ("said", "says", "say"):
+            clause_start = bare.end()
+        elif that:
+            clause_start = that.end()
+        else:
+            continue
+        if end - clause_start < 12 or len(text[clause_start:end].split()) < 3:
+            continue
+        return (clause_start, end, "reported", ref, False)
+    return None
+
+
+def _sentence_subject(text: str, s_start: int, verb_start: int, index: MentionIndex) -> SpeakerRef | None:
+    """The person or organisation a sentence opens with, when no comma separates it from the verb."""
+    for i in index.starting_in(s_start, min(verb_start, s_start + 12)):
+        mention = index.mentions[i]
+        if mention.label in ("PERSON", "ORG") and "," not in text[mention.end : verb_start]:
+            if verb_start - mention.end > 80:
+                return None
+            return SpeakerRef("mention", mention.text, mention.start, mention.end, i)
+    return None
