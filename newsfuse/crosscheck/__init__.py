@@ -5,9 +5,10 @@ Public API:
 
 How: ``statements`` turns each independent article into sentences with their entities,
 numbers, dates and quotes; ``align`` groups sentences that say the same thing across sources;
-``judge`` decides corroborated / conflicting for each group. Unaligned sentences that carry
-something checkable (a number, a date, an attributed quote, names) become single-source
-claims naming their outlet. See docs/crosscheck.md.
+``judge`` decides corroborated / conflicting for each group. Unaligned sentences become
+single-source claims naming their outlet; in long articles only the most checkable ones
+(numbers, dates, attributed quotes, names) are kept, ``max_single_source_per_article`` of
+them. See docs/crosscheck.md.
 """
 
 from __future__ import annotations
@@ -110,7 +111,7 @@ def crosscheck_story(
         members = [statements[i] for i in group]
         if len(members) == 1:
             s = members[0]
-            if s.words >= settings.min_statement_words and not s.garbled and s.checkable > 0:
+            if s.words >= settings.min_statement_words and not s.garbled:
                 singles.setdefault(s.article_id, []).append(s)
             continue
         status, note = judge_group(members, view.entity_names)

@@ -23,19 +23,24 @@ _PRONOUNS = frozenset("he she they it we i you his her their its this that who".
 
 # --------------------------------------------------------------------------- numbers
 def _rounding(q: Quantity) -> float:
-    """Half a unit of the last significant digit as written: '20' -> 5, '123' -> 0.5, '2.5' -> 0.05."""
-    raw = re.sub(r"[^\d.]", "", re.sub(r"^\D*", "", q.text or ""))
+    """How far the true value may lie from the written one through rounding alone.
+
+    Half a unit of the last written digit ('123' -> 0.5, '2.5' -> 0.05); a round number
+    ('500', '3,000') is read as rounded, but only to a fifth of its last zero place
+    ('3,000' -> +-100), so '3,000' and '4,000' still conflict. At least 1 percent.
+    """
+    raw = re.sub(r"[^\d.]", "", re.sub(r"^\D*", "", q.text or "")).strip(".")
     value = abs(q.value)
-    if raw and "." in raw.strip("."):
+    if raw and "." in raw:
         decimals = len(raw.split(".", 1)[1])
-        step = 10.0 ** (-decimals)
+        tolerance = 0.5 * 10.0 ** (-decimals)
     elif value >= 1:
         digits = str(int(round(value)))
         trailing = len(digits) - len(digits.rstrip("0"))
-        step = 10.0 ** trailing if trailing else 1.0
+        tolerance = 0.5 if trailing == 0 else 0.1 * 10.0**trailing
     else:
-        step = 0.01
-    return step / 2.0
+        tolerance = 0.005
+    return max(tolerance, 0.01 * value)
 
 
 def interval(q: Quantity) -> tuple[float, float]:

@@ -180,12 +180,14 @@ def collapse_duplicates(
 def repair_offsets(article: Article) -> list[tuple[int, int, Repair]] | None:
     """Where each repair landed in ``article.text`` (start, end of its replacement).
 
-    Valid only when applying the repairs to ``original_text`` in order gives ``text``; returns
-    None otherwise (the caller then shows repairs as a list instead of inline).
+    Flags (records whose replacement equals the original) are skipped. Valid only when
+    applying the edits to ``original_text`` in order gives ``text``; returns None otherwise (the caller then shows repairs as a list instead of inline).
     """
-    if not article.repairs:
+    # records whose replacement equals the original are flags (garbled, low confidence)
+    edits = [r for r in article.repairs if r.replacement != r.original]
+    if not edits:
         return [] if article.text == article.original_text else None
-    repairs = sorted(article.repairs, key=lambda r: (r.start, r.end))
+    repairs = sorted(edits, key=lambda r: (r.start, r.end))
     out = []
     pieces = []
     delta = 0
