@@ -19,7 +19,7 @@ import re
 from collections import defaultdict
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])[”\"’]?\s+(?=[“\"‘(]?[A-Z0-9])|\n+")
-_WORD = re.compile(r"[^\W_]+(?:['’\-][^\W_]+)*")
+_WORD_OR_PUNCT = re.compile(r"([^\W_]+(?:['’\-][^\W_]+)*)|[,;:()\[\]—–]|\s-\s")
 STOPWORDS = frozenset(
     "a an the of in on at to for from by with and or but if as is are was were be been being "
     "it its this that these those he she they we you i his her their our your my me him them us "
@@ -56,44 +56,70 @@ def repetitive_spans(text: str, sentences: list[tuple[int, int]]) -> list[tuple[
     for s, e in sentences:
         if e - s > 5000:
             continue
-        words = [w.lower() for w in _WORD.findall(text, s, e)]
-        if len(words) < 6:
-            continue
-        if _repetitive(words):
+        words: list[str] = []
+        clauses: list[int] = []
+        clause = 0
+        for m in _WORD_OR_PUNCT.finditer(text, s, e):
+            if m.group(1) is None:
+                clause += 1
+            else:
+                words.append(m.group(1).lower())
+                clauses.append(clause)
+        if len(words) >= 6 and _repetitive(words, clauses):
             flagged.append((s, e))
     return flagged
 
 
-def _repetitive(words: list[str]) -> bool:
+def _repetitive(words: list[str], clauses: list[int]) -> bool:
+    """A content n-gram three times close together within one clause (no comma between):
+    rhetoric (``given the struggle of A, given the struggle of B``) puts punctuation between
+    its repeats, a decoder loop does not."""
     for n in (2, 3):
         positions: dict[tuple[str, ...], list[int]] = defaultdict(list)
         for x in range(len(words) - n + 1):
+            if clauses[x] != clauses[x + n - 1]:
+                continue
             gram = tuple(words[x : x + n])
             if all(w in STOPWORDS for w in gram):
                 continue
             pos = positions[gram]
             pos.append(x)
-            if len(pos) >= _MIN_REPEATS and pos[-1] - pos[-_MIN_REPEATS] <= _WINDOW:
-                return True
+            if len(pos) >= _MIN_REPEATS:
+                first = pos[-_MIN_REPEATS]
+                if x - first <= _WINDOW and clauses[first] == clauses[x]:
+                    return True
     return False
 
 
 def scrambled_quote_spans(text: str, sentences: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Sentences holding a curly quote mark that contradicts the marks before it."""
+    """Sentences holding a curly quote mark that contradicts the marks before it.
+
+    A straight ``"`` toggles the state (outlets mix the two styles); a closing mark that ends
+    a quotation opened in an earlier paragraph (news style for long quotes) is fine."""
     bad_marks: list[int] = []
     open_ = False
-    for m in re.finditer(r"[“”\n]", text):
+    carried = False  # the previous paragraph ended inside a quotation
+    first_in_para = True
+    for m in re.finditer(r"[“”\"\n]", text):
         ch = m.group()
         if ch == "\n":
+            carried = open_ or (carried and first_in_para)
             open_ = False
+            first_in_para = True
+            continue
+        if ch == '"':
+            open_ = not open_
         elif ch == "“":
             if open_:
                 bad_marks.append(m.start())
-            open_ = True
+                open_ = False  # read the stray mark as a closing one and go on
+            else:
+                open_ = True
         else:
-            if not open_:
+            if not open_ and not (first_in_para and carried):
                 bad_marks.append(m.start())
             open_ = False
+        first_in_para = False
     if not bad_marks:
         return []
     flagged = []

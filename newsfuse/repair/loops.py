@@ -55,6 +55,8 @@ CHANT_WORDS = frozenset({
 })
 CONNECTORS = frozenset({"after", "by", "to", "upon", "for", "in", "on", "and", "or", "over",
                         "from", "with", "against", "versus", "vs", "than", "of"})
+DETERMINERS = frozenset({"a", "an", "the", "this", "that", "these", "those", "its", "his", "her",
+                         "their", "our", "my", "your"})
 CHANT_VERBS = re.compile(r"\b(?:chant(?:s|ed|ing)?|shout(?:s|ed|ing)?|yell(?:s|ed|ing)?|"
                          r"sang|sing(?:s|ing)?|cr(?:y|ies|ied|ying)|scream(?:s|ed|ing)?|"
                          r"roar(?:s|ed|ing)?|repeat(?:s|ed|ing)?|slogans?|refrain)\b", re.I)
@@ -235,6 +237,9 @@ def _judge(text: str, toks: _Tokens, run: _Run, counts: Counter[str]) -> Edit | 
             return None
     if k == 2 and run.partial == 1 and unit[1] in CONNECTORS:
         return None  # "day after day after day"
+    if k == 2 and run.copies == 2 and (unit[0] in CONNECTORS) != (unit[1] in CONNECTORS) and \
+            not (set(unit) & DETERMINERS):
+        return None  # "X and X" seen one word early: "… and more and more states"
     if k >= 2 and all(x in CHANT_WORDS for x in unit):
         return None  # "no, no", "ha ha" variants in a phrase
     # copies of a capitalised name: only when its single form is used elsewhere in the text
@@ -265,20 +270,21 @@ def _is_capitalised(word: str) -> bool:
 
 
 def _single_form_elsewhere(norms: list[str], counts: Counter[str], unit: list[str], run: _Run) -> bool:
-    """Whether the phrase occurs in the text outside this run (then the double is a slip)."""
-    in_run = run.copies + (1 if run.partial >= len(unit) else 0)
-    if len(unit) == 1:
-        return counts[unit[0]] > in_run
-    first = unit[0]
-    if counts[first] <= in_run:
-        return False
+    """Whether the phrase also occurs on its own (not doubled) somewhere in the text.
+
+    ``Ukraine Ukraine`` in a text that says ``Ukraine`` twenty times is a slip; ``Walla
+    Walla`` in a text where ``Walla`` never stands alone is a name."""
     k = len(unit)
-    occurrences = 0
+    first = unit[0]
+    if counts[first] <= run.copies:
+        return False
+    starts = set()
     for x in range(len(norms) - k + 1):
         if norms[x] == first and norms[x : x + k] == unit:
-            occurrences += 1
-            if occurrences > in_run:
-                return True
+            starts.add(x)
+    for x in starts:
+        if not ({x - k, x + k, x - k - 1, x + k + 1} & starts):
+            return True
     return False
 
 

@@ -69,7 +69,7 @@ def _is_open_quote_context(text: str, pos: int) -> bool:
     """Whether a quotation is open at ``pos`` within its paragraph (so a mark there closes it)."""
     para_start = text.rfind("\n", max(0, pos - 3000), pos) + 1
     segment = text[para_start:pos]
-    return segment.count("“") > segment.count("”")
+    return segment.count("“") > segment.count("”") or segment.count('"') % 2 == 1
 
 
 def _disjoint(edits: list[Edit]) -> list[Edit]:
