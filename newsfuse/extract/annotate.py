@@ -222,6 +222,8 @@ def _reported_in(text: str, s_start: int, s_end: int, end: int, raw: list, index
                 return (s_start, s_start + len(before) - 1, "reported", ref_after, False)
             continue
         before = text[s_start : ref.start].rstrip()
+        # "..., minister Tomasz Wielgos said": role words before the name are part of it
+        before = re.sub(r"(?:[ \u00a0]+(?:[a-z][\w\u2019'-]*|[A-Z][a-z]+))*$", "", " " + before)[1:].rstrip() if not before.endswith(",") else before
         after = text[verb.end() : verb.end() + 3]
         if before.endswith(","):
             if after.startswith(","):  # "Europe, he said, must ..."

@@ -82,6 +82,15 @@ def ner_mentions(doc: Any, offset: int, text: str) -> list[Mention]:
         if not any(c.isupper() for c in surface):
             continue
         label = ent.label_
+        if label == "PERSON":
+            # "Striker Kofi Mensah", "Governor Oleg X": role words are not part of the name
+            while True:
+                first, _, rest = text[start:end].partition(" ")
+                if rest and (first.lower().rstrip(".") in ROLE_TITLES or first.lower() in ROLE_HEADS):
+                    start += len(first) + 1
+                else:
+                    break
+            surface = text[start:end]
         if label == "GPE" and " " not in surface and _DEMONYM.match(surface):
             label = "NORP"
         mentions.append(Mention(surface, start, end, label))

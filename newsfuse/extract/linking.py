@@ -501,12 +501,18 @@ def _canonical(members: list[Node]) -> tuple[str, str]:
             last_counts[tokens[-1]] += surface_counts[key]
             if len(tokens) >= 2:
                 first_counts[tokens[0]] += len(arts) * 100 + surface_counts[key]
-        def support(name: str) -> tuple[float, int]:
+        in_full: Counter[str] = Counter()
+        for key, arts in surface_articles.items():
+            if len(key.split()) >= 2:
+                in_full[key.split()[-1]] += len(arts)
+
+        def support(name: str) -> tuple[float, int, int]:
             own = len(last_articles[name])
             # plain string similarity: the typo floor of name_similarity would hide which
             # spelling sits closest to all the others
             others = sum(fuzz.ratio(name, o) / 100.0 * len(last_articles[o]) for o in last_articles if o != name)
-            return (own + others, last_counts[name])
+            # ties: the spelling used when the person is introduced in full, then mentions
+            return (round(own + others, 6), in_full[name], last_counts[name])
         surname = max(last_articles, key=lambda s: (support(s), s))
         first = first_counts.most_common(1)[0][0] if first_counts else None
         name = f"{first} {surname}" if first else surname

@@ -52,7 +52,8 @@ UNITS = {
     "dollar": ("USD", 1.0), "euros": ("EUR", 1.0), "euro": ("EUR", 1.0),
     "pounds sterling": ("GBP", 1.0), "pounds": ("GBP", 1.0), "rubles": ("RUB", 1.0),
     "roubles": ("RUB", 1.0), "yuan": ("CNY", 1.0), "yen": ("JPY", 1.0),
-    "hryvnias": ("UAH", 1.0), "hryvnia": ("UAH", 1.0),
+    "hryvnias": ("UAH", 1.0), "hryvnia": ("UAH", 1.0), "naira": ("NGN", 1.0),
+    "rupees": ("INR", 1.0), "francs": ("CHF", 1.0),
     "square kilometers": ("km2", 1.0), "square kilometres": ("km2", 1.0),
     "square kilometer": ("km2", 1.0), "square kilometre": ("km2", 1.0), "sq km": ("km2", 1.0),
     "km2": ("km2", 1.0), "km²": ("km2", 1.0), "square miles": ("km2", 2.589988),
@@ -64,7 +65,7 @@ UNITS = {
     "tonnes": ("t", 1.0), "tons": ("t", 1.0), "metric tons": ("t", 1.0), "tonne": ("t", 1.0),
     "kilograms": ("t", 0.001), "kg": ("t", 0.001),
 }
-CURRENCY_UNITS = {"USD", "EUR", "GBP", "JPY", "RUB", "UAH", "CNY", "CAD", "AUD"}
+CURRENCY_UNITS = {"NGN", "INR", "CHF", "USD", "EUR", "GBP", "JPY", "RUB", "UAH", "CNY", "CAD", "AUD"}
 
 
 def _alternation(words: object) -> str:
@@ -140,19 +141,25 @@ def _next_words(text: str, pos: int, limit: int = 60) -> list[re.Match[str]]:
     return words
 
 
-def _counted_noun(text: str, pos: int, value: float) -> tuple[str | None, int]:
+def _counted_noun(text: str, pos: int, value: float, hedged: bool = False) -> tuple[str | None, int]:
     """A plural noun (after at most two modifiers) right after a bare number: ``123 drones``."""
     words = _next_words(text, pos)
     for index, match in enumerate(words[:3]):
         word = match.group(0)
         lowered = word.lower().replace("\u2019", "'")
+        if lowered in ("more", "additional", "extra", "new") and index == 0:
+            continue  # "35 more tanks"
         if lowered in _STOP or lowered.endswith(("ed", "ing", "ly")) and index == 0:
             return None, pos
         if lowered in _PLURAL_IRREGULAR or (
             lowered.endswith("s") and not lowered.endswith(("ss", "'s", "us", "is")) and len(lowered) > 3
         ):
+            if index + 1 < len(words) and index < 2:
+                nxt = words[index + 1].group(0).lower()
+                if nxt.endswith("s") and not nxt.endswith(("ss", "us", "is")) and nxt not in _STOP and len(nxt) > 3:
+                    return nxt, words[index + 1].end()  # "40 police officers"
             return lowered, match.end()
-        if value == 1 and index == 0 and lowered not in _TIME_WORDS and word.islower() and len(lowered) > 2:
+        if hedged and value == 1 and index == 0 and lowered not in _TIME_WORDS and word.islower() and len(lowered) > 2:
             return lowered, match.end()
     return None, pos
 
@@ -186,6 +193,8 @@ def parse_quantities(text: str, offset: int = 0) -> list[Quantity]:
             match.group("hedge"), match.group("cur"), match.group("scale"), match.group("unit")
         )
         is_word = raw[0].isalpha()
+        if re.match(r"[-\u2013]\d", text[match.end("num") : match.end("num") + 2]):
+            continue  # a score or a range: 3-1, 10-15
         num_end = match.end("num")
         glued = num_end < len(text) and text[num_end].isalpha()
         if glued and not (
@@ -227,7 +236,7 @@ def parse_quantities(text: str, offset: int = 0) -> list[Quantity]:
         scale = SCALES.get(scale_raw.lower(), 1.0) if scale_raw else 1.0
         counts: str | None = None
         if unit is None:
-            noun, noun_end = _counted_noun(text, end, value)
+            noun, noun_end = _counted_noun(text, end, value, hedged=bool(hedge_raw))
             if noun:
                 unit, end = noun, noun_end
             elif is_word and not scale_raw:

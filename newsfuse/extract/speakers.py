@@ -54,7 +54,8 @@ GROUP_HEADS = (
 _HEADS = "|".join(sorted(ROLE_HEADS, key=len, reverse=True)) + "|" + GROUP_HEADS
 _DESC_FWD = re.compile(
     r"^(?:the|a|an|one)[ \u00a0]+(?:[\w\u2019'-]+[ \u00a0]+){0,4}?(?:" + _HEADS + r")\b"
-    r"(?:[ \u00a0]+(?:for|of|at)[ \u00a0]+(?:the[ \u00a0]+)?[A-Z][\w-]*(?:[ \u00a0]+[A-Z][\w-]*){0,3})?",
+    r"(?:[ \u00a0]+(?:for|of|at)[ \u00a0]+(?:the[ \u00a0]+)?[A-Z][\w-]*(?:[ \u00a0]+[A-Z][\w-]*){0,3})?"
+    r"|^(?:critics|officials|analysts|experts|residents|witnesses|authorities|police|sources|prosecutors|investigators)\b",
     re.IGNORECASE,
 )
 _DESC_GROUP_FWD = re.compile(
@@ -62,7 +63,8 @@ _DESC_GROUP_FWD = re.compile(
 )
 _DESC_BACK = re.compile(
     r"(?:^|(?<=[\s,]))((?:the|a|an|The|A|An)[ \u00a0]+(?:[\w\u2019'-]+[ \u00a0]+){0,4}?(?:"
-    + _HEADS + r")|(?:[A-Z][\w-]*[ \u00a0]+){1,2}(?:" + GROUP_HEADS + r"))$",
+    + _HEADS + r")|(?:[A-Z][\w-]*[ \u00a0]+){1,2}(?:" + GROUP_HEADS + r")"
+    r"|(?:[Cc]ritics|[Oo]fficials|[Aa]nalysts|[Ee]xperts|[Rr]esidents|[Ww]itnesses|[Aa]uthorities|[Pp]olice|[Ss]ources))$",
     re.IGNORECASE,
 )
 _APPOSITIVE_END = re.compile(r",[ \u00a0][^,\u201c\u201d\"\n]{2,90},[ \u00a0]*$")
