@@ -77,8 +77,9 @@ def entity_names(annotations: ArticleAnnotations | None) -> list[str]:
         if not key or len(key) > 80 or key.isdigit():
             continue
         names.append(name)
-        if m.label == "PERSON" and " " in key:
-            names.append(name.rsplit(" ", 1)[1])
+        parts = name.split()
+        if m.label == "PERSON" and len(parts) > 1 and normalise_entity(parts[-1]):
+            names.append(parts[-1])
     return names
 
 
