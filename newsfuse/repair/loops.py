@@ -11,16 +11,21 @@ copy of two or more words (``a meeting | in a meeting | in a meeting``), the loo
 rotated phrase and the text keeps only the words before it (``a meeting``).
 
 Left alone, by rule rather than by list of strings seen in the data:
+- copies joined by ``, and`` (a new clause: ``thanked the speaker, and the speaker said``);
 - single words joined by ``and`` or commas (``more and more``, ``again and again``,
   ``go, go, go``, ``very, very``, ``Smith and Smith``);
 - ``X <connector> X <connector> X`` (``day after day after day``, ``over and over and over``);
-- grammatical doubles (``had had``, ``that that``, ``is is``, ``do do``) and interjections or
+- grammatical doubles (``had had``, ``that that``; ``is is`` and ``do do`` after a wh-clause;
+  a particle after a verb, ``marched in in``) and interjections or
   chants (``bye bye``, ``ha ha``, ``no no no``, ``blah blah``);
 - capitalised doubles that look like names (``Walla Walla``, ``Sirhan Sirhan``, ``New York,
-  New York``): applied only when the single form occurs elsewhere in the same text and the
-  double does not recur, and then at a lower confidence;
-- repeats of numbers, repeats inside a quotation or after a chant verb when the copies are
-  separated by commas or ``and``;
+  New York``): a doubled single name, or a name repeated after a comma, is collapsed only
+  when the name also stands alone elsewhere in the same text (then at confidence 0.6); a
+  doubled multi-word name (``Representative Jane Representative Jane Doe``) or a tripled one
+  is collapsed at 0.7;
+- repeats of numbers; comma- or ``and``-separated repeats inside a quotation or after a chant
+  verb (``lock her up, lock her up``) unless the phrase starts or ends with a function word
+  (``of the disabled and of the disabled``), which chants do not;
 - anything across a line break or a sentence end (a headline repeated as the lead, chants
   written as sentences ``We will win. We will win.``).
 """
@@ -39,11 +44,26 @@ _SPACE, _COMMA, _HARD = 0, 1, 2
 _GAP_SPACE = re.compile(r"[ \t]+")
 _GAP_COMMA = re.compile(r"[ \t]*,[ \t]*")
 
-LEGIT_DOUBLES = frozenset({
-    "had", "that", "is", "do", "does", "was",  # "what it is is", "what they do do"
-    # a phrasal verb's particle followed by a preposition: "marched in in February",
-    # "what is going on on the ground"
-    "in", "on", "up", "out", "off", "down", "over", "around", "back", "through", "along", "by",
+# grammatical doubles that are always fine ("he had had enough", "he said that that was all")
+ALWAYS_LEGIT_DOUBLES = frozenset({"had", "that"})
+# "what it is is", "what they do do": fine after a wh-clause or a noun like "problem"
+COPULA_DOUBLES = frozenset({"is", "was", "do", "does", "did"})
+WH_HEADS = frozenset({"what", "thing", "things", "problem", "question", "point", "reason", "issue",
+                      "fact", "truth", "idea", "all", "trouble", "catch", "whatever", "answer"})
+# a phrasal verb's particle then a preposition: "marched in in February"
+PARTICLES = frozenset({"in", "on", "up", "out", "off", "down", "over", "around", "back", "through",
+                       "along", "by"})
+PARTICLE_VERBS = frozenset({
+    "go", "goes", "went", "gone", "come", "comes", "came", "get", "gets", "got", "put", "puts",
+    "set", "sets", "turn", "turns", "move", "moves", "log", "logs", "check", "checks", "sign",
+    "signs", "fill", "fills", "give", "gives", "gave", "given", "take", "takes", "took", "taken",
+    "let", "lets", "bring", "brings", "brought", "call", "calls", "hand", "hands", "stay", "stays",
+    "sit", "sits", "sat", "stand", "stands", "stood", "run", "runs", "ran", "keep", "keeps", "kept",
+    "hold", "holds", "held", "carry", "carries", "pass", "passes", "walk", "walks", "look",
+    "looks", "weigh", "weighs", "chip", "chips", "pay", "pays", "paid", "step", "steps", "break",
+    "breaks", "broke", "broken", "cut", "cuts", "shut", "shuts", "win", "wins", "won", "drop",
+    "drops", "fall", "falls", "fell", "hang", "hangs", "hung", "lay", "lays", "laid", "lie",
+    "lies", "lock", "locks", "pull", "pulls", "push", "pushes", "send", "sends", "sent",
 })
 CHANT_WORDS = frozenset({
     "bye", "no", "yes", "so", "very", "ha", "hah", "haha", "hee", "ho", "hoo", "la", "na",
@@ -55,6 +75,10 @@ CHANT_WORDS = frozenset({
 })
 CONNECTORS = frozenset({"after", "by", "to", "upon", "for", "in", "on", "and", "or", "over",
                         "from", "with", "against", "versus", "vs", "than", "of"})
+FUNCTION_EDGE = frozenset({
+    "a", "an", "the", "of", "in", "on", "at", "to", "for", "from", "by", "with", "and", "or",
+    "into", "than", "its", "their",
+})
 DETERMINERS = frozenset({"a", "an", "the", "this", "that", "these", "those", "its", "his", "her",
                          "their", "our", "my", "your"})
 CHANT_VERBS = re.compile(r"\b(?:chant(?:s|ed|ing)?|shout(?:s|ed|ing)?|yell(?:s|ed|ing)?|"
@@ -149,9 +173,10 @@ def _find_run(toks: _Tokens, nxt: list[int], i: int, max_words: int) -> _Run | N
     while q != -1 and q - i <= max_words + 1:
         # copies joined by "and": unit of q - i - 1 words
         k = q - i - 1
-        if k >= 1 and norms[q - 1] == "and" and gaps[q - 1] in (_SPACE, _COMMA) \
+        # (", and" starts a new clause: "thanked the speaker, and the speaker said")
+        if k >= 1 and norms[q - 1] == "and" and gaps[q - 1] == _SPACE \
                 and gaps[q] == _SPACE and k <= max_words:
-            run = _count(toks, i, k, 1, gaps[q - 1])
+            run = _count(toks, i, k, 1, _SPACE)
             if run is not None:
                 return run
         k = q - i
@@ -227,34 +252,47 @@ def _judge(text: str, toks: _Tokens, run: _Run, counts: Counter[str]) -> Edit | 
     if all(w.isdigit() for w in unit):
         return None
     last_copy = i + (run.copies - 1) * (k + run.sep)
+    separated = bool(run.sep) or run.sep_gap == _COMMA
+    confidence = 0.95 if run.copies >= 3 else 0.9
     if k == 1:
         w = unit[0]
-        if run.sep or run.sep_gap == _COMMA:
+        if separated:
             return None  # "more and more", "go, go, go", "very, very"
         if w in CHANT_WORDS:
             return None
-        if run.copies == 2 and w in LEGIT_DOUBLES:
-            return None
+        if run.copies == 2:
+            if w in ALWAYS_LEGIT_DOUBLES:
+                return None
+            if w in PARTICLES and i > 0 and _verb_like(norms[i - 1]):
+                return None  # "marched in in February", "going on on the ground"
+            if w in COPULA_DOUBLES and WH_HEADS.intersection(norms[max(0, i - 6) : i]):
+                return None  # "what it is is", "the problem was was"
+            if w in PARTICLES or w in COPULA_DOUBLES:
+                confidence = 0.75
     if k == 2 and run.partial == 1 and unit[1] in CONNECTORS:
         return None  # "day after day after day"
-    if k == 2 and run.copies == 2 and (unit[0] in CONNECTORS) != (unit[1] in CONNECTORS) and \
+    if k == 2 and run.copies == 2 and not separated and ({"and", "or"} & set(unit)) and \
             not (set(unit) & DETERMINERS):
         return None  # "X and X" seen one word early: "… and more and more states"
     if k >= 2 and all(x in CHANT_WORDS for x in unit):
         return None  # "no, no", "ha ha" variants in a phrase
-    # copies of a capitalised name: only when its single form is used elsewhere in the text
     j = i + k + run.sep
     second_surface = [text[starts[x] : ends[x]] for x in range(j, j + k)]
     names = all(_is_capitalised(w) for w in surface) and \
         all(_is_capitalised(w) for w in second_surface)
-    confidence = 0.95 if run.copies >= 3 else 0.9
     if names:
-        if not _single_form_elsewhere(norms, counts, unit, run):
-            return None
-        confidence = 0.6
-    if run.sep or run.sep_gap == _COMMA:
-        if _in_quote_or_chant(text, starts[i]):
-            return None
+        # a doubled multi-word name or a tripled name is a slip; a doubled single name
+        # (Walla Walla) or "New York, New York" only when the name also stands alone
+        if separated or (k == 1 and run.copies == 2):
+            if not _single_form_elsewhere(norms, counts, unit, run):
+                return None
+            confidence = 0.6
+        else:
+            confidence = 0.7
+    if separated:
+        if _in_quote_or_chant(text, starts[i]) and unit[0] not in FUNCTION_EDGE and \
+                unit[-1] not in FUNCTION_EDGE:
+            return None  # "lock her up, lock her up": a chant, quoted
         confidence = min(confidence, 0.85 if run.sep else 0.75)
     kind = "doubled_word" if k == 1 and run.copies == 2 else "loop"
     if run.partial >= 2 and run.sep == 0 and run.copies >= 2:
@@ -263,6 +301,10 @@ def _judge(text: str, toks: _Tokens, run: _Run, counts: Counter[str]) -> Edit | 
         cut_end = ends[last_copy + k + run.partial - 1]
         return Edit(keep_end, cut_end, "", "loop", min(confidence, 0.8))
     return Edit(ends[i + k - 1], ends[last_copy + k - 1], "", kind, confidence)
+
+
+def _verb_like(word: str) -> bool:
+    return word.endswith(("ed", "ing")) or word in PARTICLE_VERBS
 
 
 def _is_capitalised(word: str) -> bool:
