@@ -15,9 +15,10 @@ Time budget
     Budgets nest: the inner deadline is capped by the outer one, and the outer timer is re-armed
     when the inner block ends.
 
-    ``TimeBudgetExceeded`` derives from ``BaseException`` on purpose: libraries such as
-    trafilatura wrap their work in ``except Exception`` and would otherwise swallow the timeout
-    and keep running.
+    ``TimeBudgetExceeded`` is an ordinary ``Exception`` (callers catch it with their per-item
+    error policy), but libraries such as trafilatura wrap steps in ``except Exception`` and
+    swallow it. So once the deadline has passed the timer keeps firing every 50 ms until the
+    block is left: a swallowed timeout is raised again in the next step, and the block ends.
 
 Capped reads and decompression
     ``read_capped`` stats first and never reads more than ``limit + 1`` bytes, so a 100 MB file
@@ -56,8 +57,8 @@ __all__ = [
 ]
 
 
-class TimeBudgetExceeded(BaseException):
-    """The block ran past its time budget (BaseException: see the module docstring)."""
+class TimeBudgetExceeded(Exception):
+    """The block ran past its time budget (re-raised every 50 ms until the block is left)."""
 
     def __init__(self, seconds: float) -> None:
         self.seconds = seconds
@@ -118,11 +119,14 @@ def _on_alarm(signum: int, frame: object) -> None:
             budget._expired = True
             raise TimeBudgetExceeded(budget.seconds)
     if _active:  # woke early (timer granularity): re-arm for the innermost deadline
-        _arm(_active[-1].deadline)
+        _arm(min(b.deadline for b in _active))
+
+
+_REPEAT = 0.05  # seconds between re-raises once a deadline has passed
 
 
 def _arm(deadline: float) -> None:
-    signal.setitimer(signal.ITIMER_REAL, max(deadline - time.monotonic(), 1e-4))
+    signal.setitimer(signal.ITIMER_REAL, max(deadline - time.monotonic(), 1e-4), _REPEAT)
 
 
 @contextmanager
@@ -165,6 +169,8 @@ def time_budget(seconds: float | None) -> Iterator[Budget]:
                 outer._expired = True
                 raise TimeBudgetExceeded(outer.seconds)
             _arm(outer.deadline)
+    if budget._expired:  # the body swallowed every timeout and finished late: still a timeout
+        raise TimeBudgetExceeded(seconds)
 
 
 # --------------------------------------------------------------------------- capped reads

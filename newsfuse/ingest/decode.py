@@ -162,8 +162,12 @@ def _plausible(text: str, removed: int, single_byte: bool = False) -> bool:
 
 def decode_bytes(data: bytes) -> Decoded:
     """Decode ``data`` to clean text; never raises (see the module docstring for the order)."""
+    from newsfuse.limits import TimeBudgetExceeded
+
     try:
         return _decode(data)
+    except TimeBudgetExceeded:
+        raise
     except Exception as exc:  # noqa: BLE001 - decoding must never take the batch down
         text, removed = _clean(data.decode("latin-1"))
         return Decoded(text, "latin-1", f"decoder fell back to latin-1 ({type(exc).__name__})",

@@ -21,6 +21,7 @@ from typing import Any
 
 from newsfuse.errors import NewsfuseError
 from newsfuse.ingest.html import fragment_to_text
+from newsfuse.limits import TimeBudgetExceeded
 
 _ENTITY_DECL = re.compile(r"<!\s*ENTITY", re.IGNORECASE)
 _ROOT = re.compile(r"<(rss|feed|rdf:RDF|RDF)\b", re.IGNORECASE)
@@ -43,6 +44,8 @@ def check_xml_safety(raw: bytes, text: str, path: str) -> None:
         safe_et.fromstring(raw, forbid_dtd=False, forbid_entities=True, forbid_external=True)
     except DefusedXmlException as exc:
         raise NewsfuseError("NF009", type(exc).__name__, path) from None
+    except TimeBudgetExceeded:
+        raise
     except Exception:  # noqa: BLE001 - malformed XML: feedparser's lenient parser may still read it
         return
 
