@@ -62,10 +62,12 @@ _CREDIT = re.compile(
 )
 # what ends a credit glued to following prose: an agency/outlet or "for <Outlet>"
 _CREDIT_END = re.compile(
-    r"(?:for (?:The |the )?(?:[A-Z][\w.&'’-]*)(?: [A-Z][\w.&'’-]*){0,4}|"
+    r"(?:for (?:The |the )?%(name)s(?: %(name)s){0,4}|"
     r"/?(?:Getty Images|Associated Press|AP|AFP|Reuters|EPA|EPA-EFE|Shutterstock|Bloomberg|"
     r"Zuma Press|ZUMA Wire|Sipa USA|Xinhua|TASS|Sputnik|Anadolu Agency|Pool|Handout|"
     r"The New York Times|The Washington Post|NurPhoto|SOPA Images|Alamy))\)?"
+    # a name word stops where the glued next paragraph starts: "TimesWASHINGTON"
+    % {"name": r"(?:[A-Z]{2,5}(?![A-Za-z])|[A-Z][a-z]+(?:[A-Z][a-z]+)*)(?:[.&'’-][A-Za-z]+)?"}
 )
 _MAX_CAPTION_WORDS = 70  # a caption with its credit is short; longer lines are prose
 _MAX_CREDIT_TAIL_WORDS = 12
@@ -131,14 +133,15 @@ def _caption_cut(line: str, cred: re.Match[str], nwords: int) -> tuple[int, int]
     credit_like = cred.group().lstrip().startswith(("Credit", "(")) or tail_words <= 6
     if not credit_like:
         return None
-    if nwords <= _MAX_CAPTION_WORDS and tail_words <= _MAX_CREDIT_TAIL_WORDS:
-        return (0, len(line))  # the whole line is a caption (or a bare credit)
-    # credit glued to the following prose: cut up to the end of the credited name
     m = _CREDIT_END.search(tail, 0, 160)
-    if m is None:
+    rest = tail[m.end() :] if m else ""
+    if m is None or len(_WORD.findall(rest)) < 2:
+        # nothing after the credited name: the whole line is a caption (or a bare credit)
+        if nwords <= _MAX_CAPTION_WORDS and tail_words <= _MAX_CREDIT_TAIL_WORDS:
+            return (0, len(line))
         return None
+    # credit glued to the following prose: cut up to the end of the credited name
     cut_end = cred.end() + m.end()
-    rest = line[cut_end:]
     if not rest[:1].isupper() and not rest[:1] in "“\"‘":
         return None
     # the caption starts at the last sentence end before the credit (or the line start)
