@@ -35,9 +35,11 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
 
-# C0 controls except \t \n \r, DEL, C1 controls; removed from every decoded text
-_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-_NEWLINES = re.compile("\r\n?|[\u2028\u2029\x85]")
+# C0 controls except \t \n \r, and DEL: removed from every decoded text. C1 controls
+# (U+0080-U+009F) are kept: in mojibake they are pieces of characters ftfy can still restore
+# (the repair stage runs ftfy and drops the ones that are real junk).
+_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_NEWLINES = re.compile("\r\n?|[\u2028\u2029]")
 
 
 def _cp1252_then_latin1(err: UnicodeError) -> tuple[str, int]:

@@ -24,6 +24,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import newsfuse.ingest.decode  # noqa: F401 - registers the newsfuse-cp1252 codec error handler
 from newsfuse.settings import IngestSettings
 from newsfuse.types import Article, InputError
 
@@ -328,7 +329,8 @@ def write_hostile_corpus(
         western_article.encode() + " Price: 5\u20ac. ".encode("cp1252") + _STORY.encode(), stored,
         must_contain="5\u20ac", tags=("encoding",))
     add("mojibake (double-encoded UTF-8)", "mojibake.txt",
-        western_article.encode("utf-8").decode("cp1252", errors="replace").encode("utf-8"), stored, tags=("encoding",))
+        western_article.encode("utf-8").decode("cp1252", errors="newsfuse-cp1252").encode("utf-8"), stored,
+        tags=("encoding", "mojibake"))
     add("control characters and bidi tricks", "controls.txt",
         _article().replace("Thursday", "Thurs\x07day\x1b[31m").replace("Holm", "Holm\u202e\u200b"), stored,
         must_contain="Anja Holm", must_not_contain=("\x07", "\x1b"), tags=("encoding",))
