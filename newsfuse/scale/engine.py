@@ -39,7 +39,7 @@ from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
 from newsfuse.scale import codec
-from newsfuse.scale.progress import ProgressPrinter, report, start_counter
+from newsfuse.scale.progress import ProgressPrinter, report, start_counter, stop_counter
 from newsfuse.scale.shards import Shard, make_shards, run_fingerprint
 from newsfuse.settings import Settings
 from newsfuse.types import InputError, StoryAssignment
@@ -61,7 +61,8 @@ class RayOptions:
     extract_cpus: float = 1.0  # logical CPUs Ray reserves per spaCy actor
     embed_cpus: float = 1.0  # ... per CPU embedding actor (GPU actors also take one CPU)
     story_cpus: float = 1.0  # ... per story-building actor
-    story_actors: int | None = None
+    story_actors: int | None = None  # concurrent story-building tasks
+    driver_sort_bytes: int = 256 << 20  # parts up to this size are put in order on the driver
     jsonl_chunk_bytes: int = 4 << 20  # a JSONL shard
     parquet_row_groups: int = 1  # row groups per Parquet shard
     # local Ray only: Ray's default is 30% of RAM; 1 GiB is plenty (blocks stream and spill)
@@ -248,9 +249,14 @@ def annotate_shards(
 
 
 def _ingest_task(batch: Any, *, settings: Settings, done: Any, counter: Any) -> Any:
+    import numpy as np
+    import ray
+
     from newsfuse.scale.stages import Ingest
 
-    return Ingest(settings, done, counter)(batch)
+    if isinstance(done, ray.ObjectRef):
+        done = ray.get(done)
+    return Ingest(settings, np.asarray(done, dtype=np.int64).reshape(-1), counter)(batch)
 
 
 def _repair_task(batch: Any, *, settings: Settings, counter: Any) -> Any:
@@ -272,14 +278,28 @@ CLUSTER_COLUMNS = [
 ]
 
 
-def iter_in_input_order(parts_dir: str, columns: list[str], batch_rows: int) -> Iterator[list[dict[str, Any]]]:
-    """Article rows of all parts in input order (shard, pos), streamed in batches."""
-    import ray.data
+def iter_in_input_order(
+    parts_dir: str, columns: list[str], batch_rows: int, driver_sort_bytes: int = 256 << 20
+) -> Iterator[list[dict[str, Any]]]:
+    """Article rows of all parts in input order (shard, pos), streamed in batches.
 
+    Small runs sort on the driver with Arrow (a Ray Data sort costs seconds of scheduling);
+    large ones use Ray Data's distributed sort and stream the sorted blocks to the driver.
+    """
     paths = sorted(globmod.glob(os.path.join(parts_dir, "part-*.parquet")))
     if not paths:
         return
-    ds = ray.data.read_parquet(paths, columns=columns).sort(["shard", "pos"])
+    if sum(os.path.getsize(p) for p in paths) <= driver_sort_bytes:
+        import pyarrow.dataset as pads
+
+        table = pads.dataset(paths, format="parquet").to_table(columns=columns)
+        table = table.sort_by([("shard", "ascending"), ("pos", "ascending")])
+        for batch in table.to_batches(max_chunksize=batch_rows):
+            yield batch.to_pylist()
+        return
+    import ray.data
+
+    ds = ray.data.read_parquet(paths).select_columns(columns).sort(["shard", "pos"])
     for batch in ds.iter_batches(batch_size=batch_rows, batch_format="pyarrow"):
         yield batch.to_pylist()
 
@@ -297,7 +317,7 @@ class Clustering:
 
 def cluster_in_order(
     parts_dir: str, clusterer: Any, batch_size: int, counter: Any,
-    already_stored: Callable[[list[str]], set[str]],
+    already_stored: Callable[[list[str]], set[str]], driver_sort_bytes: int = 256 << 20,
 ) -> Clustering:
     """Feed the clusterer the run's new articles in input order, in the pipeline's batch size.
 
@@ -319,7 +339,7 @@ def cluster_in_order(
         report(counter, "clustered", len(pending))
         pending.clear()
 
-    for rows in iter_in_input_order(parts_dir, CLUSTER_COLUMNS, 4 * batch_size):
+    for rows in iter_in_input_order(parts_dir, CLUSTER_COLUMNS, 4 * batch_size, driver_sort_bytes):
         known = already_stored([r["id"] for r in rows])
         report(counter, "known", sum(1 for r in rows if r["id"] in known and r["id"] not in seen))
         for row in rows:
@@ -340,7 +360,10 @@ def cluster_in_order(
 
 
 # --------------------------------------------------------------------------- phase C
-def store_articles(parts_dir: str, store: Any, clustering: Clustering, batch_size: int, counter: Any) -> None:
+def store_articles(
+    parts_dir: str, store: Any, clustering: Clustering, batch_size: int, counter: Any,
+    driver_sort_bytes: int = 256 << 20,
+) -> None:
     """New articles and their annotations into the store, in input order (insert-or-ignore)."""
     wanted = set(clustering.story_of)
     cols = ["id", "shard", "pos", "article", "annotations"]
@@ -356,7 +379,7 @@ def store_articles(parts_dir: str, store: Any, clustering: Clustering, batch_siz
             batch_a.clear()
             batch_n.clear()
 
-    for rows in iter_in_input_order(parts_dir, cols, 4 * batch_size):
+    for rows in iter_in_input_order(parts_dir, cols, 4 * batch_size, driver_sort_bytes):
         for row in rows:
             if row["id"] not in wanted or row["id"] in saved:
                 continue
@@ -394,7 +417,11 @@ def story_tasks(clustering: Clustering) -> list[dict[str, Any]]:
 
 
 class BuildStories:
-    """Actor: ``newsfuse.pipeline.build_story`` per story, reading members from the store."""
+    """``newsfuse.pipeline.build_story`` per story, reading members from the store.
+
+    Run as a Ray task: Ray reuses its worker processes, so the store connection pool and the
+    embedding model (crosscheck) stay loaded in a worker from one batch of stories to the next.
+    """
 
     def __init__(self, store_url: str, settings: Settings) -> None:
         from newsfuse.store import open_store
@@ -424,24 +451,33 @@ class BuildStories:
         return pa.table({"story_id": out_ids, "story": pa.array(out_blobs, type=pa.binary())})
 
 
+_builders: dict[str, BuildStories] = {}
+
+
+def _build_stories_task(batch: Any, *, store_url: str, settings: Settings) -> Any:
+    builder = _builders.get(store_url)
+    if builder is None:
+        builder = _builders[store_url] = BuildStories(store_url, settings)
+    builder.settings = settings
+    return builder(batch)
+
+
 def build_and_save_stories(
     clustering: Clustering, store: Any, store_url: str, settings: Settings, options: RayOptions,
     counter: Any, num_workers: int | None,
 ) -> list[str]:
     import ray
     import ray.data
-    from ray.data import ActorPoolStrategy
 
     tasks = story_tasks(clustering)
     if not tasks:
         return []
     cpus = int(ray.cluster_resources().get("CPU", 1))
     actors = options.story_actors or num_workers or max(1, cpus // 2)
-    ds = ray.data.from_items(tasks).map_batches(
-        BuildStories, batch_size=16, batch_format="pyarrow",
-        compute=ActorPoolStrategy(min_size=1, max_size=actors),
-        fn_constructor_kwargs={"store_url": store_url, "settings": settings},
-        num_cpus=options.story_cpus,
+    ds = ray.data.from_items(tasks, override_num_blocks=max(1, min(len(tasks), 4 * actors)))
+    ds = ds.map_batches(
+        _build_stories_task, batch_size=8, batch_format="pyarrow", concurrency=actors,
+        fn_kwargs={"store_url": store_url, "settings": settings}, num_cpus=options.story_cpus,
     )
     saved: list[str] = []
     pending: list[Any] = []
@@ -521,10 +557,11 @@ def run_ray(
 
     started = init_ray(ray_address, num_workers, options, progress)
     store = open_store(store_url, settings.store)
+    counter = None
     try:
         if store.dialect == "sqlite" and len(ray.nodes()) > 1:
             raise RuntimeError("a multi-node Ray cluster needs a PostgreSQL store (--db postgresql://...)")
-        counter = start_counter(hashlib.blake2b(work_dir.encode(), digest_size=6).hexdigest())
+        counter = start_counter()
         with ProgressPrinter(counter, enabled=progress) as printer, store.writer_lock():
             # phase A: annotate (skipped when a previous run over the same inputs finished it)
             t = time.perf_counter()
@@ -552,7 +589,8 @@ def run_ray(
                 return store.known_ids(ids) - pending
 
             clustering = cluster_in_order(
-                result.parquet_dir, clusterer, max(1, settings.store.batch_size), counter, already_stored
+                result.parquet_dir, clusterer, max(1, settings.store.batch_size), counter,
+                already_stored, options.driver_sort_bytes,
             )
             result.timings["cluster"] = time.perf_counter() - t
 
@@ -561,7 +599,8 @@ def run_ray(
             printer.phase = "stories"
             if clustering.story_of:
                 _write_text(pending_file, json.dumps({"base": base, "ids": sorted(clustering.story_of)}))
-                store_articles(result.parquet_dir, store, clustering, settings.store.batch_size, counter)
+                store_articles(result.parquet_dir, store, clustering, settings.store.batch_size,
+                               counter, options.driver_sort_bytes)
                 result.story_ids = build_and_save_stories(
                     clustering, store, store_url, settings, options, counter, num_workers
                 )
@@ -576,6 +615,8 @@ def run_ray(
         result.errors = expand_errors + _read_errors(os.path.join(work_dir, "errors"))
     finally:
         store.close()
+        if counter is not None:
+            stop_counter(counter)
         if started:
             ray.shutdown()
     result.timings["total"] = time.perf_counter() - t0

@@ -7,12 +7,12 @@ a slow or missing counter never stalls a stage.
 
 from __future__ import annotations
 
+import contextlib
 import sys
 import threading
 import time
 from typing import Any, TextIO
 
-COUNTER_NAME = "newsfuse-stage-counter"
 STAGE_ORDER = (
     "read", "ingest", "skipped", "repair", "extract", "embed", "written", "errors",
     "known", "clustered", "stored", "stories",
@@ -40,12 +40,18 @@ class StageCounter:
         return dict(self.seconds)
 
 
-def start_counter(namespace_suffix: str) -> Any:
+def start_counter() -> Any:
     """Create the run's counter actor (zero CPUs: it must never wait for a free core)."""
     import ray
 
-    actor_cls = ray.remote(num_cpus=0)(StageCounter)
-    return actor_cls.options(name=f"{COUNTER_NAME}-{namespace_suffix}").remote()
+    return ray.remote(num_cpus=0)(StageCounter).remote()
+
+
+def stop_counter(counter: Any) -> None:
+    import ray
+
+    with contextlib.suppress(Exception):
+        ray.kill(counter)
 
 
 def report(counter: Any, stage: str, n: int) -> None:
