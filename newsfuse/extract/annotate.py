@@ -11,10 +11,12 @@ from newsfuse.extract.entities import (
     merge_rule_mentions,
     ner_mentions,
     normalize_name,
+    add_known_places,
     propagate_persons,
     title_mentions,
     vote_labels,
 )
+from newsfuse.extract.linking import TRANSLITERATIONS
 from newsfuse.extract.nlp import iter_docs
 from newsfuse.extract.quantities import parse_quantities
 from newsfuse.extract.quotes import find_direct_quotes, is_partial
@@ -34,6 +36,7 @@ from newsfuse.extract.speakers import (
 from newsfuse.settings import ExtractSettings
 from newsfuse.types import Article, ArticleAnnotations, Mention, Quote, Span
 
+_KNOWN_PLACES = frozenset(k.capitalize() for k in TRANSLITERATIONS if k not in ("gaddafi", "qaddafi", "kadhafi"))
 WINDOW = 400  # characters around a quote searched for its attribution
 MAX_SENTENCE_SCAN = 1500  # reported speech is looked for in the first N chars of a sentence
 
@@ -63,6 +66,7 @@ def annotate_text(article: Article, ner: list[Mention]) -> ArticleAnnotations:
     mentions = merge_rule_mentions(ner, titled)
     vote_labels(mentions, {normalize_name(m.text) for m, _ in titled})
     mentions = propagate_persons(text, mentions)
+    mentions = add_known_places(text, mentions, _KNOWN_PLACES)
     quotes = find_quotes(text, sentences, mentions)
     return ArticleAnnotations(
         article_id=article.id,
@@ -152,8 +156,17 @@ def find_quotes(text: str, sentences: list[Span], mentions: list[Mention]) -> li
     return quotes
 
 
-def _outside(pos: int, raw: list, lo_index: int = 0) -> bool:
-    starts = [q.open for q in raw]
+_STARTS_CACHE: dict[int, tuple[list, list[int]]] = {}
+
+
+def _outside(pos: int, raw: list) -> bool:
+    """Is ``pos`` outside every direct quote? (O(log n); the opening offsets are cached.)"""
+    cached = _STARTS_CACHE.get(id(raw))
+    if cached is None or cached[0] is not raw:
+        _STARTS_CACHE.clear()
+        cached = (raw, [q.open for q in raw])
+        _STARTS_CACHE[id(raw)] = cached
+    starts = cached[1]
     i = bisect.bisect_right(starts, pos) - 1
     return not (i >= 0 and raw[i].open <= pos <= raw[i].close)
 
@@ -174,7 +187,7 @@ def _sentence_attribution(text: str, sentence: Span, raw: list, index: MentionIn
 
 
 _THAT_CLAUSE = re.compile(r"[^,;:\u201c\u201d\"]{0,60}?\bthat[ \u00a0]+")
-_BARE_CLAUSE = re.compile(r"[ \u00a0]+(?=(?:he|she|they|it|we|I|the|a|an|[A-Z][\w\u2019'-]*)\b)")
+_BARE_CLAUSE = re.compile(r"[ \u00a0]+(?=(?:he|she|they|it|we|I|the|a|an|her|his|their|its|our|this|these|those|there|no|all|some|most|many|[A-Z][\w\u2019'-]*)\b)")
 
 
 def _reported(text: str, sentences: list[Span], raw: list, index: MentionIndex) -> list[tuple[int, int, str, SpeakerRef | None, bool]]:

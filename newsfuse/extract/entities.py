@@ -193,7 +193,8 @@ def vote_labels(mentions: list[Mention], titled_keys: set[str]) -> None:
             mention.label = "PERSON"
         else:
             counts = votes[key]
-            best = max(counts.items(), key=lambda kv: (kv[1], kv[0] == mention.label))[0]
+            # ties go to the non-person label: a title would have made it a person above
+            best = max(counts.items(), key=lambda kv: (kv[1], kv[0] != "PERSON", kv[0]))[0]
             mention.label = best
 
 
@@ -267,3 +268,23 @@ def propagate_persons(text: str, mentions: list[Mention]) -> list[Mention]:
     if not added:
         return mentions
     return sorted(mentions + added, key=lambda m: m.start)
+
+
+def add_known_places(text: str, mentions: list[Mention], names: frozenset[str]) -> list[Mention]:
+    """Tag uncovered occurrences of well-known place spellings (the model misses ``Kyiv``)."""
+    if not names:
+        return mentions
+    pattern = re.compile(r"(?<![\w-])(?:" + "|".join(sorted(names, key=len, reverse=True)) + r")(?![\w-])")
+    spans = sorted((m.start, m.end) for m in mentions)
+    import bisect
+
+    starts = [s for s, _ in spans]
+    added = []
+    for match in pattern.finditer(text):
+        i = bisect.bisect_right(starts, match.start()) - 1
+        if i >= 0 and spans[i][1] > match.start():
+            continue
+        if i + 1 < len(spans) and spans[i + 1][0] < match.end():
+            continue
+        added.append(Mention(match.group(0), match.start(), match.end(), "GPE"))
+    return sorted(mentions + added, key=lambda m: m.start) if added else mentions

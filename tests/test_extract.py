@@ -1,0 +1,71 @@
+"""annotate(): sentences, mentions, spans and bad input, on text written for these tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from newsfuse.extract import annotate, link_entities, split_sentences
+from newsfuse.types import Article
+
+SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+
+
+def article(text: str, id: str = "a1") -> Article:
+    return Article(id=id, path=id, source=id, title="", text=text, original_text=text, published="2025-03-12")
+
+
+def test_sentences_respect_titles_initials_and_abbreviations():
+    text = ("Mr. Trump spoke with President Vladimir V. Putin of Russia. Russia holds approx. 20 percent "
+            "of the land. \u201cWe will see,\u201d he said.\nA new paragraph starts here")
+    spans = split_sentences(text)
+    assert [text[s.start : s.end] for s in spans] == [
+        "Mr. Trump spoke with President Vladimir V. Putin of Russia.",
+        "Russia holds approx. 20 percent of the land.",
+        "\u201cWe will see,\u201d he said.",
+        "A new paragraph starts here",
+    ]
+
+
+def test_title_rules_give_persons_and_their_names():
+    text = "On Monday Mr. HEELEY DON'T answer, but former President Bid's policy was clear to Mr. Trump."
+    ann = annotate([article(text)])[0]
+    persons = {m.text for m in ann.mentions if m.label == "PERSON"}
+    assert {"HEELEY", "Bid", "Trump"} <= persons
+    for m in ann.mentions:
+        assert text[m.start : m.end] == m.text
+
+
+def test_one_annotation_per_article_in_order_with_valid_spans():
+    arts = [article("Berlin is calm today.", "x"), article("", "empty"), article("no names here at all.", "y")]
+    anns = annotate(arts)
+    assert [a.article_id for a in anns] == ["x", "empty", "y"]
+    assert anns[1].mentions == [] and anns[1].quotes == [] and anns[1].sentences == []
+    assert anns[2].mentions == []
+    links = link_entities(arts, anns)
+    assert [e.name for e in links.entities] == ["Berlin"]
+
+
+@pytest.mark.skipif(not SEEDS.is_dir(), reason="seeds not present")
+def test_seed_quantities_and_sentences():
+    text = (SEEDS / "003_5912240154522c01.txt").read_text(encoding="utf-8")
+    ann = annotate([article(text)])[0]
+    quantities = {q.text: q for q in ann.quantities}
+    assert quantities["almost 20 percent"].hedge == "almost"
+    assert quantities["more than 112,000 square kilometers"].unit == "km2"
+    assert quantities["123 drones"].unit == "drones"
+    assert quantities["65 billion US dollars"].normalized == pytest.approx(6.5e10)
+    assert all(text[s.start : s.end].strip() == text[s.start : s.end] for s in ann.sentences)
+    covered = sum(s.end - s.start for s in ann.sentences)
+    assert covered > 0.95 * len(text.replace("\n", "").strip())
+
+
+def test_huge_article_is_processed_in_chunks():
+    paragraph = ("Mayor Helen Okoro said on Monday that the city of Lagos would spend $12 million on "
+                 "roads. \u201cWe start now,\u201d she said. ")
+    text = "\n".join([paragraph] * 3500)  # about 100,000 words
+    ann = annotate([article(text)])[0]
+    assert len(ann.quotes) >= 3500
+    assert all(m.end <= len(text) for m in ann.mentions)
+    assert ann.mentions[-1].start > len(text) - 2000  # NER reached the end of the text
