@@ -42,7 +42,7 @@ from newsfuse.scale import codec
 from newsfuse.scale.progress import ProgressPrinter, report, start_counter, stop_counter
 from newsfuse.scale.shards import Shard, make_shards, run_fingerprint
 from newsfuse.settings import Settings
-from newsfuse.types import InputError, StoryAssignment
+from newsfuse.types import Analysis, InputError, StoryAssignment
 
 PHASE_A_DONE = "_ANNOTATED"
 PENDING_FILE = "pending.json"  # ids stored by an attempt that has not saved the state yet
@@ -83,6 +83,24 @@ class RayRunResult:
     timings: dict[str, float] = field(default_factory=dict)
     counts: dict[str, int] = field(default_factory=dict)
     busy_seconds: dict[str, float] = field(default_factory=dict)  # per stage, summed over workers
+
+    def to_analysis(self, max_stories: int | None = 1000) -> Analysis:
+        """The touched stories and their articles read back from the store, as the
+        single-process engine returns them (for --json/--html on small and mid-size runs)."""
+        from newsfuse.store import open_store
+
+        analysis = Analysis(errors=list(self.errors), timings=dict(self.timings))
+        with open_store(self.store_url) as store:
+            ids = self.story_ids if max_stories is None else self.story_ids[:max_stories]
+            for sid in ids:
+                story = store.get_story(sid)
+                if story is not None:
+                    analysis.stories.append(story)
+            wanted = list(dict.fromkeys(a for s in analysis.stories for a in s.article_ids))
+            analysis.articles = store.load_articles(wanted)
+            analysis.annotations = store.load_annotations(wanted)
+        analysis.stories.sort(key=lambda s: (-len(s.article_ids), s.title))
+        return analysis
 
     def __str__(self) -> str:
         t = " · ".join(f"{k} {v:.1f}s" for k, v in self.timings.items())
