@@ -37,10 +37,13 @@ from newsfuse.types import (
 
 W_SUPPORT = 1.0
 W_CENTRAL = 1.2
+W_AGREE = 1.0
+W_CONTENT = 0.0
 W_POSITION = 0.6
 W_LEAD = 0.35
 W_DAMAGE = 0.35
 REDUNDANCY = 0.5  # TF-IDF cosine above which a candidate repeats a chosen sentence
+RELAXED_REDUNDANCY = 0.7  # the same, when filling a brief the story is too small for
 
 
 def _short(text: str, limit: int = 110) -> str:
@@ -67,6 +70,32 @@ def _tfidf(statements: Sequence[Statement]):
 
     vec = TfidfVectorizer(analyzer=lambda toks: toks, sublinear_tf=True, norm="l2")
     return vec.fit_transform([s.tokens or ["_"] for s in statements])
+
+
+def _cross_source_agreement(x, statements: Sequence[Statement]) -> np.ndarray:
+    """Per sentence: mean over the other sources of its best TF-IDF cosine with that source.
+
+    A soft form of support: paraphrases that fell below the alignment threshold still count
+    a little. Computed in row blocks, so memory stays bounded for large stories.
+    """
+    n = len(statements)
+    out = np.zeros(n)
+    sources = np.array([s.source for s in statements])
+    names = sorted(set(sources))
+    if len(names) < 2:
+        return out
+    masks = {name: sources == name for name in names}
+    xt = x.T.tocsc()
+    for lo in range(0, n, 512):
+        hi = min(n, lo + 512)
+        block = (x[lo:hi] @ xt).toarray()
+        for r in range(hi - lo):
+            i = lo + r
+            best = [block[r][masks[name]].max() for name in names if name != sources[i]]
+            out[i] = float(np.mean(best)) if best else 0.0
+    if out.max() > 0:
+        out = out / out.max()
+    return out
 
 
 def _eligible(s: Statement) -> bool:
@@ -97,6 +126,7 @@ def select_sentences(
     central = np.asarray(central).ravel()
     if central.max() > 0:
         central = central / central.max()
+    agree = _cross_source_agreement(x, statements)
     scored = []
     for s in statements:
         if not _eligible(s):
@@ -109,6 +139,8 @@ def select_sentences(
         score = (
             W_SUPPORT * support
             + W_CENTRAL * float(central[s.index])
+            + W_AGREE * float(agree[s.index])
+            + W_CONTENT * min(len(s.tokens), 24) / 24
             + W_POSITION * (1.0 - s.relative_position) ** 2
             + (W_LEAD if s.position == 0 else 0.0)
             - W_DAMAGE * s.damage
@@ -117,18 +149,23 @@ def select_sentences(
     scored.sort(key=lambda t: (-t[0], t[1].index))
     chosen: list[Statement] = []
     used_claims: set[str] = set()
-    for _score, s in scored:
-        if len(chosen) >= count:
-            break
-        own_ids = {c.id for c in by_statement.get(s.index, []) if c.status != "single_source"}
-        if own_ids & used_claims:
-            continue
-        if chosen:
-            sims = (x[[c.index for c in chosen]] @ x[s.index].T).toarray().ravel()
-            if sims.max() >= REDUNDANCY:
+    # first pass: one sentence per claim, no lexical repeats; then, if the story is too
+    # small to fill the brief, a second claim's sentence may join when it adds new words
+    for same_claim_ok, redundancy in ((False, REDUNDANCY), (True, RELAXED_REDUNDANCY)):
+        for _score, s in scored:
+            if len(chosen) >= count:
+                break
+            if s in chosen:
                 continue
-        chosen.append(s)
-        used_claims |= own_ids
+            own_ids = {c.id for c in by_statement.get(s.index, []) if c.status != "single_source"}
+            if own_ids & used_claims and not same_claim_ok:
+                continue
+            if chosen:
+                sims = (x[[c.index for c in chosen]] @ x[s.index].T).toarray().ravel()
+                if sims.max() >= redundancy:
+                    continue
+            chosen.append(s)
+            used_claims |= own_ids
     chosen.sort(key=lambda s: (round(s.relative_position, 1), -len(by_statement.get(s.index, [])), s.index))
     return [(s, by_statement.get(s.index, [])) for s in chosen]
 

@@ -60,7 +60,7 @@ class ClusterSettings:
     year_mismatch: float = 0.5
     near_duplicate_jaccard: float = 0.8
     minhash_perm: int = 64
-    candidates: int = 20  # stories fetched from the vector index per article
+    candidates: int = 10  # stories fetched from the vector index per article (2x fully scored)
     weight_embedding: float = 0.35
     weight_lexical: float = 0.2
     weight_entities: float = 0.45
@@ -78,9 +78,11 @@ class ClusterSettings:
 
 @dataclass
 class CrosscheckSettings:
-    align_threshold: float = 0.6  # sentence-embedding cosine for "same statement"
-    # a lower cosine suffices when the two sentences share an entity or a number
-    align_threshold_anchored: float = 0.5
+    align_threshold: float = 0.65  # sentence-embedding cosine for "same statement"
+    # a lower cosine suffices when the two sentences state the same number or date
+    align_threshold_anchored: float = 0.55
+    # numbers/dates are compared only between sentences aligned at least this closely
+    conflict_min_similarity: float = 0.7
     # TF-IDF cosine for "same statement" when a sentence fell outside the embedding budget
     lexical_align_threshold: float = 0.5
     lexical_candidate_min: float = 0.08  # TF-IDF cosine for a pair to be considered at all

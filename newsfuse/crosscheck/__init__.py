@@ -114,7 +114,13 @@ def crosscheck_story(
             if s.words >= settings.min_statement_words and not s.garbled:
                 singles.setdefault(s.article_id, []).append(s)
             continue
-        status, note = judge_group(members, view.entity_names)
+        status, note = judge_group(
+            members,
+            view.entity_names,
+            view.entity_types,
+            lambda i, j: alignment.score.get((min(i, j), max(i, j)), 0.0),
+            settings.conflict_min_similarity,
+        )
         claim = _claim(members, status, note, view, alignment.score)
         first = min(members, key=lambda s: (s.relative_position, s.index))
         key = (_STATUS_RANK[status], -len({s.source for s in members}), first.relative_position, first.index)

@@ -144,12 +144,18 @@ def _embed(texts: list[str]) -> np.ndarray:
 
 
 def _shares_anchor(a: Statement, b: Statement) -> bool:
-    real = {e for e in a.entities if not e.startswith("~")} & {e for e in b.entities if not e.startswith("~")}
-    if real or (a.entities & b.entities):
-        return True
+    """Both state the same number or the same date: strong evidence of one fact.
+
+    Shared entities are not enough: within one story nearly every sentence names the same
+    people and places.
+    """
     va = {round(q.normalized if q.normalized is not None else q.value, 6) for q in a.quantities}
     vb = {round(q.normalized if q.normalized is not None else q.value, 6) for q in b.quantities}
-    return bool(va & vb)
+    if va & vb:
+        return True
+    da = {d.date for d in a.dates if d.date}
+    db = {d.date for d in b.dates if d.date}
+    return bool(da & db)
 
 
 def align(statements: Sequence[Statement], settings: CrosscheckSettings) -> Alignment:
@@ -196,7 +202,10 @@ def align(statements: Sequence[Statement], settings: CrosscheckSettings) -> Alig
         return False
 
     return Alignment(
-        groups=_group(n, scores, linked, settings.align_threshold + 0.05), score=scores
+        groups=_group(
+            n, scores, linked, settings.align_threshold + 0.05, [s.source for s in statements]
+        ),
+        score=scores,
     )
 
 
@@ -209,14 +218,19 @@ def _group(
     scores: dict[tuple[int, int], float],
     linked_pair: Callable[[int, int], bool],
     secondary_min: float,
+    sources: Sequence[str],
 ) -> list[list[int]]:
     group_of: dict[int, int] = {}
     groups: dict[int, list[int]] = {}
     next_id = 0
 
-    def linked(x: int, members: list[int]) -> float:
+    def accepts(x: int, members: list[int]) -> bool:
         hits = sum(1 for m in members if linked_pair(x, m))
-        return hits / len(members)
+        # a second sentence from a source already in the group must match every member:
+        # otherwise one topic-heavy article pulls its whole text into one claim
+        if any(sources[m] == sources[x] for m in members):
+            return hits == len(members)
+        return hits / len(members) >= _JOIN
 
     for (i, j), sc in sorted(scores.items(), key=lambda kv: (-kv[1], kv[0])):
         gi, gj = group_of.get(i), group_of.get(j)
@@ -227,7 +241,7 @@ def _group(
         elif (gi is None) != (gj is None):
             grouped, newcomer = (i, j) if gi is not None else (j, i)
             g = group_of[grouped]
-            if linked(newcomer, groups[g]) >= _JOIN:
+            if accepts(newcomer, groups[g]):
                 groups[g].append(newcomer)
                 group_of[newcomer] = g
             elif sc >= secondary_min:
@@ -238,14 +252,14 @@ def _group(
                 next_id += 1
         elif gi != gj:
             a, b = groups[gi], groups[gj]
-            if len(a) * len(b) <= 10_000:
+            if len(a) * len(b) <= 10_000 and not set(sources[x] for x in a) & set(sources[y] for y in b):
                 hits = sum(1 for x in a for y in b if linked_pair(x, y))
                 if hits / (len(a) * len(b)) >= _JOIN:
                     for m in b:
                         group_of[m] = gi
-                    a.extend(b)
+                    a.extend(m for m in b if m not in a)
                     del groups[gj]
-    out = [sorted(g) for g in groups.values()]
+    out = [sorted(set(g)) for g in groups.values()]
     grouped_any = {m for g in groups.values() for m in g}
     out.extend([i] for i in range(n) if i not in grouped_any)
     out.sort(key=lambda g: g[0])

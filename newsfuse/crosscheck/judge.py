@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from newsfuse.crosscheck.statements import Statement, is_absolute_date, stem
 from newsfuse.types import DateMention, Quantity, Quote
@@ -135,48 +135,57 @@ def date_conflict(a: Statement, b: Statement) -> tuple[DateMention, DateMention]
 
 
 # --------------------------------------------------------------------------- quotes
-def _speaker_key(q: Quote, entity_names: dict[str, str]) -> str | None:
+_GENERIC = frozenset(
+    """official officials spokesman spokeswoman spokesperson source sources aide aides
+    minister ministry government police statement agency department office""".split()
+)
+
+
+def _speaker_key(q: Quote, entity_names: dict[str, str], entity_types: dict[str, str]) -> str | None:
+    """A comparable identity for a named person; None for pronouns, titles, places, groups."""
     if q.speaker_entity_id:
-        return "id:" + q.speaker_entity_id
-    if not q.speaker:
+        kind = entity_types.get(q.speaker_entity_id)
+        if kind is not None and kind != "PERSON":
+            return None
+        name = entity_names.get(q.speaker_entity_id, q.speaker or "")
+    else:
+        name = q.speaker or ""
+    words = [w for w in re.findall(r"[A-Za-z][A-Za-z'’\-]*", name)]
+    if not words or any(w.lower() in _GENERIC for w in words) or words[0].lower() in _PRONOUNS:
         return None
-    name = q.speaker.strip().lower()
-    if name in _PRONOUNS or not name:
+    if not all(w[0].isupper() for w in words):
         return None
-    return "name:" + name
+    return " ".join(w.lower() for w in words)
 
 
-def _same_person(a: str, b: str, names: dict[str, str]) -> bool:
-    if a == b:
+def _same_person(a: str, b: str) -> bool:
+    """'Peskov' and 'Dmitry Peskov': same last name, one name contained in the other."""
+    ta, tb = a.split(), b.split()
+    if ta == tb:
         return True
-    na = names.get(a[3:], a[5:]) if a.startswith("id:") else a[5:]
-    nb = names.get(b[3:], b[5:]) if b.startswith("id:") else b[5:]
-    ta, tb = na.lower().split(), nb.lower().split()
-    if not ta or not tb:
-        return False
-    # 'Peskov' and 'Dmitry Peskov': same last name, one name contained in the other
-    return ta[-1] == tb[-1] and (set(ta) <= set(tb) or set(tb) <= set(ta))
+    return ta[-1] == tb[-1] or set(ta) <= set(tb) or set(tb) <= set(ta)
 
 
 def quote_conflict(
-    a: Statement, b: Statement, entity_names: dict[str, str]
+    a: Statement, b: Statement, entity_names: dict[str, str], entity_types: dict[str, str] | None = None
 ) -> tuple[Quote, Quote] | None:
-    """The same quoted words attributed to two different speakers."""
+    """The same quoted words (at least 4) attributed to two different named people."""
     from rapidfuzz import fuzz
 
+    entity_types = entity_types or {}
     for qa in a.quotes:
-        ka = _speaker_key(qa, entity_names)
+        ka = _speaker_key(qa, entity_names, entity_types)
         if ka is None or len(qa.text.split()) < 4:
             continue
         for qb in b.quotes:
-            kb = _speaker_key(qb, entity_names)
+            kb = _speaker_key(qb, entity_names, entity_types)
             if kb is None or len(qb.text.split()) < 4:
                 continue
             if fuzz.ratio(qa.text.lower(), qb.text.lower()) < 80 and fuzz.partial_ratio(
                 qa.text.lower(), qb.text.lower()
             ) < 90:
                 continue
-            if not _same_person(ka, kb, entity_names):
+            if not _same_person(ka, kb):
                 return qa, qb
     return None
 
@@ -189,9 +198,18 @@ def speaker_label(q: Quote, entity_names: dict[str, str]) -> str:
 
 # --------------------------------------------------------------------------- group verdict
 def judge_group(
-    members: Sequence[Statement], entity_names: dict[str, str]
+    members: Sequence[Statement],
+    entity_names: dict[str, str],
+    entity_types: dict[str, str] | None = None,
+    pair_score: Callable[[int, int], float] | None = None,
+    conflict_min_similarity: float = 0.0,
 ) -> tuple[str, str]:
-    """(status, note) for a group of aligned statements."""
+    """(status, note) for a group of aligned statements.
+
+    Conflicts are looked for only between members that were aligned directly and closely
+    (``pair_score >= conflict_min_similarity``): two sentences merely on the same topic may
+    well give different numbers for different things.
+    """
     sources = []
     for s in members:
         if s.outlet not in sources:
@@ -202,18 +220,21 @@ def judge_group(
         for b in members[i + 1 :]:
             if a.source == b.source:
                 continue
-            nums = number_conflict(a, b)
-            if nums:
-                x, y = nums
-                return "conflicting", (
-                    f"numbers differ: {a.outlet} says “{x.text}”, {b.outlet} says “{y.text}”"
-                )
-            quotes = quote_conflict(a, b, entity_names)
+            close = pair_score is None or pair_score(a.index, b.index) >= conflict_min_similarity
+            quotes = quote_conflict(a, b, entity_names, entity_types)
             if quotes:
                 x, y = quotes
                 return "conflicting", (
                     f"quote attributed to {speaker_label(x, entity_names)} by {a.outlet} "
                     f"but to {speaker_label(y, entity_names)} by {b.outlet}"
+                )
+            if not close:
+                continue
+            nums = number_conflict(a, b)
+            if nums:
+                x, y = nums
+                return "conflicting", (
+                    f"numbers differ: {a.outlet} says “{x.text}”, {b.outlet} says “{y.text}”"
                 )
             dates = date_conflict(a, b)
             if dates:

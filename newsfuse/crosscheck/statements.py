@@ -123,6 +123,7 @@ class StoryView:
     outlet_name: dict[str, str]  # source key -> display name
     duplicates: dict[str, str]  # article id -> the copy it duplicates (collapsed)
     entity_names: dict[str, str]  # entity id -> canonical name
+    entity_types: dict[str, str] = field(default_factory=dict)  # entity id -> PERSON, ORG, ...
 
 
 # --------------------------------------------------------------------------- sources
@@ -516,4 +517,5 @@ def build_story(
         outlet_name=outlet_name,
         duplicates=dups,
         entity_names=entity_names,
+        entity_types={e.id: e.type for e in entities},
     )
