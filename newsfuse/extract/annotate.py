@@ -187,7 +187,13 @@ def _sentence_attribution(text: str, sentence: Span, raw: list, index: MentionIn
 
 
 _THAT_CLAUSE = re.compile(r"[^,;:\u201c\u201d\"]{0,60}?\bthat[ \u00a0]+")
-_BARE_CLAUSE = re.compile(r"[ \u00a0]+(?=(?:he|she|they|it|we|I|the|a|an|her|his|their|its|our|this|these|those|there|no|all|some|most|many|[A-Z][\w\u2019'-]*)\b)")
+_NOT_A_CLAUSE = (
+    "on|in|at|during|after|before|to|from|with|by|for|last|this|earlier|later|yesterday|today|"
+    "tonight|tomorrow|recently|previously|separately|publicly|privately|repeatedly|again|also|"
+    "as|of|about|nothing|so|and|but|or|in a statement|goodbye|yes|no"
+)
+# a clause right after "said" (no "that"): anything but a prepositional phrase or adverb
+_BARE_CLAUSE = re.compile(r"[ \u00a0]+(?!(?:" + _NOT_A_CLAUSE + r")\b)(?=[\w$\u20ac\u00a3])")
 
 
 def _reported(text: str, sentences: list[Span], raw: list, index: MentionIndex) -> list[tuple[int, int, str, SpeakerRef | None, bool]]:
@@ -241,7 +247,9 @@ def _reported_in(text: str, s_start: int, s_end: int, end: int, raw: list, index
         if before.endswith(","):
             if after.startswith(","):  # "Europe, he said, must ..."
                 return (s_start, end, "reported", ref, False)
-            if len(before) > 15 and after[:1] in (".", "") or verb.end() >= end - 2 or re.match(r"[ \u00a0]*[.]", after):
+            tail = text[verb.end() : end]
+            if len(before) > 15 and len(tail) <= 40 and "that" not in tail.split():
+                # "..., the emergency service said on Friday."
                 return (s_start, s_start + len(before) - 1, "reported", ref, False)
         verb_word = text[verb.start() : verb.end()]
         bare = _BARE_CLAUSE.match(text, rest_start, s_end)

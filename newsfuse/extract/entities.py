@@ -65,6 +65,11 @@ ROLE_HEADS = frozenset(
     negotiator general-secretary secretary-general executive chairperson captain colonel""".split()
 )
 _ROLE_WINDOW = re.compile(r"[\w\u2019'.-]+")
+_PORTFOLIOS = frozenset(
+    "Home Foreign Interior Defence Defense Finance Health Justice Transport Education Prime "
+    "Environment Economy Treasury Energy Agriculture Labour Labor Trade".split()
+)
+_PORTFOLIO_AFTER = re.compile(r"[ \u00a0]+(?:Secretary|Minister|Ministry|Office|Department|Committee)\b")
 _DEMONYM = re.compile(r"^[A-Z][a-z]+(?:ian|ean|ese|ish|ans|ians|eans|ic)$")
 
 
@@ -82,6 +87,8 @@ def ner_mentions(doc: Any, offset: int, text: str) -> list[Mention]:
         if not any(c.isupper() for c in surface):
             continue
         label = ent.label_
+        if surface in _PORTFOLIOS and _PORTFOLIO_AFTER.match(text, end):
+            continue  # "Home" of "Home Secretary" is no organisation
         if label == "PERSON":
             # "Striker Kofi Mensah", "Governor Oleg X": role words are not part of the name
             while True:
@@ -285,6 +292,9 @@ def add_known_places(text: str, mentions: list[Mention], names: frozenset[str]) 
     import bisect
 
     starts = [s for s, _ in spans]
+    for mention in mentions:
+        if mention.label == "PERSON" and mention.text in names:
+            mention.label = "GPE"  # "Kyiv" tagged as a person by the small model
     added = []
     for match in pattern.finditer(text):
         i = bisect.bisect_right(starts, match.start()) - 1

@@ -394,7 +394,10 @@ def link_entities(
             _try_union(comps, a, b, score, candidates)
         else:
             candidates[(a, b)] = (score, "similar names")
-    for orphan, options in deferred.items():
+    # most certain lone surnames first, so a later, weaker one sees the articles they joined
+    order = sorted(deferred, key=lambda o: -max(s for s, _ in deferred[o]))
+    for orphan in order:
+        options = deferred[orphan]
         best: dict[int, tuple[float, int]] = {}
         for score, other in options:
             root = comps.find(other)
@@ -405,7 +408,8 @@ def link_entities(
         top_score, top = ranked[0]
         runner = ranked[1][0] if len(ranked) > 1 else 0.0
         raw = max(s for s, o in options if o == top)
-        shares_article = bool(nodes[orphan].articles & comps.facts(comps.find(top))[3])
+        component_articles = set().union(*(nodes[m].articles for m in comps.members[comps.find(top)]))
+        shares_article = bool(nodes[orphan].articles & component_articles)
         overlap = _context_overlap(nodes[orphan], nodes[top])
         evidence = shares_article or overlap >= 0.3 or raw >= 0.9
         if raw >= threshold and evidence and top_score - runner >= 0.05:
@@ -424,8 +428,22 @@ def _vote_person_surnames(nodes: list[Node]) -> None:
     for node in nodes:
         if node.group != "PERSON":
             place_votes[node.key] += sum(node.labels.values())
+    full_names = {
+        (translit_key(next(iter(n.first_names))), translit_key(n.key)): n
+        for n in nodes if n.group == "PERSON" and n.full and len(n.first_names) == 1
+    }
+    translit_surnames = {translit_key(s) for s in surnames}
     for node in nodes:
-        if node.group != "PERSON" and " " not in node.key and node.key in surnames:
+        tokens = node.key.split()
+        if node.group != "PERSON" and len(tokens) == 2 and (tokens[0], tokens[1]) in full_names:
+            # "Volodymyr Zelenskiy('s office)" tagged ORG while the person is known by name
+            node.group = "PERSON"
+            node.full = True
+            node.first_names = {tokens[0]}
+            node.surnames = Counter({tokens[1]: 1})
+            node.key = tokens[1]
+            continue
+        if node.group != "PERSON" and " " not in node.key and (node.key in surnames or node.key in translit_surnames):
             person_votes = sum(n.labels["PERSON"] for n in nodes if n.group == "PERSON" and n.key == node.key)
             if person_votes >= place_votes[node.key]:
                 node.group = "PERSON"

@@ -31,14 +31,15 @@ SPEECH_VERBS = (
     "continued|recalled|acknowledged|admitted|conceded|suggested|urged|posted|tweeted|"
     "commented|remarked|observed|concluded|confirmed|denied|predicted|promised|vowed|pledged|"
     "maintained|contended|countered|cautioned|complained|reiterated|agreed|adding|saying|"
-    "told reporters|asserted|wrote on"
+    "told reporters|asserted|wrote on|accused|called|described|dismissed|labelled|labeled|"
+    "branded|praised|criticized|criticised|condemned|calling|describing"
 )
 REPORT_VERBS = (
     "said|says|say|told|added|argued|argues|stated|claimed|claims|announced|warned|warns|"
     "insisted|insists|explained|noted|suggested|confirmed|denied|believes|believed|"
     "acknowledged|admitted|predicted|reported|reiterated|stressed|emphasized|emphasised"
 )
-_VERB_RE = re.compile(r"\b(?:" + SPEECH_VERBS + r")\b")
+_VERB_RE = re.compile(r"(?<![\w-])(?:" + SPEECH_VERBS + r")\b")
 _REPORT_RE = re.compile(r"\b(?:" + REPORT_VERBS + r")\b")
 _PRONOUN = re.compile(r"(?i)^(he|she|they|it)\b")
 _PRONOUN_END = re.compile(r"(?i)(?:^|(?<=\W))(he|she|they|it)$")
@@ -49,7 +50,8 @@ _SKIP_END = re.compile(
 GROUP_HEADS = (
     "officials|authorities|police|analysts|experts|sources|residents|witnesses|diplomats|"
     "lawmakers|spokesmen|spokespeople|ministers|leaders|prosecutors|investigators|officers|"
-    "agency|ministry|government|office|army|military|statement"
+    "agency|ministry|government|office|army|military|statement|service|commission|department|"
+    "council|court|bank|committee|spokesman|union|company|firm|group|board|institute|researchers"
 )
 _HEADS = "|".join(sorted(ROLE_HEADS, key=len, reverse=True)) + "|" + GROUP_HEADS
 _DESC_FWD = re.compile(
@@ -196,6 +198,13 @@ def speaker_forward(text: str, pos: int, limit: int, index: MentionIndex) -> Spe
     desc = _DESC_FWD.match(window) or _DESC_GROUP_FWD.match(window)
     if desc:
         surface = desc.group(0)
+        named = re.match(r",[ \u00a0]+", text[pos + len(surface) : limit])
+        if named:
+            at = pos + len(surface) + named.end()
+            for i in index.starting_in(at, at + 1):
+                if index.mentions[i].label == "PERSON":
+                    m = index.mentions[i]
+                    return SpeakerRef("mention", m.text, m.start, m.end, i)
         return SpeakerRef("description", surface, pos, pos + len(surface))
     return None
 
@@ -207,6 +216,11 @@ def speaker_backward(text: str, end: int, lo: int, index: MentionIndex) -> Speak
     if skip:
         window = window[: skip.start()]
     stripped = window.rstrip()
+    if stripped.endswith(","):
+        named = index.ending_at(lo + len(stripped) - 1)
+        if named is not None and index.mentions[named].label == "PERSON":
+            mention = index.mentions[named]
+            return SpeakerRef("mention", mention.text, mention.start, mention.end, named)
     appositive = _APPOSITIVE_END.search(stripped + " ")
     for attempt in range(2):
         stop = lo + len(stripped)
