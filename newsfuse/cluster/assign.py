@@ -38,7 +38,7 @@ import numpy as np
 
 from newsfuse.cluster.features import normalise_entity, valid_date
 from newsfuse.cluster.index import StoryIndex
-from newsfuse.cluster.lexical import DocumentFrequencies, cosine, terms, weighted
+from newsfuse.cluster.lexical import DocumentFrequencies, content_terms, cosine, weighted, words
 from newsfuse.cluster.naming import story_label, story_title
 from newsfuse.cluster.neardup import NearDuplicates, Original, text_key
 from newsfuse.cluster.state import StoryProfile
@@ -66,6 +66,7 @@ class _Prepared:
     display: dict[str, str]
     numbers: list[float]
     day: int | None
+    text_words: list[str]  # tokens of the body (shingles, exact-copy key)
     year: int | None  # publication year, else the latest year the text mentions
     empty: bool
 
@@ -193,10 +194,12 @@ class StoryClusterer:
             if math.isfinite(value):
                 nums.append(value)
         day = _day(item.published)
+        text_words = words(text)
         return _Prepared(
             item=item,
             vec=_vector(item.embedding),
-            terms=terms(f"{title}\n{text}"),
+            terms=content_terms(words(title) + text_words),
+            text_words=text_words,
             entities=ents,
             display=display,
             numbers=nums,
@@ -207,8 +210,8 @@ class StoryClusterer:
 
     def _place(self, p: _Prepared, out: StoryAssignment) -> str:
         item = p.item
-        key = text_key(item.title, item.text)
-        sig = None if p.empty else self.dups.signature(item.text)
+        key = text_key(p.text_words)
+        sig = None if p.empty else self.dups.signature(p.text_words)
         original = None if p.empty else self.dups.find(key, sig)
         self.seq += 1
         if original is not None:
@@ -259,15 +262,19 @@ class StoryClusterer:
         cands = self.index.candidates(p.vec, p.day, top_entities, s.candidates)
         if not cands:
             return None
+        stories = [self.stories[sid] for sid in sorted(cands) if sid in self.stories]
+        if not stories:
+            return None
+        emb = self._embedding_sims(p.vec, stories)
+        # full features only for the closest few: the other parts cost a Python loop each
+        keep = np.argsort(-emb, kind="stable")[: 2 * s.candidates]
         article_terms = weighted(p.terms, self.term_df, ARTICLE_TERMS)
         article_ents = weighted(p.entities, self.entity_df)
         scored = []
-        for sid in cands:
-            story = self.stories.get(sid)
-            if story is None:
-                continue
-            f = self.features(p, story, article_terms, article_ents)
-            scored.append((self.combine(f), sid))
+        for i in keep:
+            story = stories[int(i)]
+            f = self.features(p, story, article_terms, article_ents, float(emb[i]))
+            scored.append((self.combine(f), story.id))
         if not scored:
             return None
         scored.sort(reverse=True)
@@ -280,14 +287,31 @@ class StoryClusterer:
             self._maybe_merge(best, other, out)
         return self.resolve(best)
 
+    def _embedding_sims(self, vec: np.ndarray, stories: list[StoryProfile]) -> np.ndarray:
+        """Per story: cosine to the centroid or to the closest exemplar, whichever is higher."""
+        rows = []
+        owner = []
+        for i, story in enumerate(stories):
+            rows.append(story.centroid())
+            owner.append(i)
+            rows.extend(story.exemplar_vecs)
+            owner.extend([i] * len(story.exemplar_vecs))
+        sims = np.stack(rows) @ vec
+        best = np.full(len(stories), -1.0, dtype=np.float32)
+        np.maximum.at(best, np.asarray(owner), sims)
+        return best
+
     def features(
-        self, p: _Prepared, story: StoryProfile, article_terms: dict[str, float], article_ents: dict[str, float]
+        self,
+        p: _Prepared,
+        story: StoryProfile,
+        article_terms: dict[str, float],
+        article_ents: dict[str, float],
+        emb: float | None = None,
     ) -> tuple[float, float, float, float, float]:
         """(embedding, tfidf, entities, numbers, decay) for one article against one story."""
-        centroid = story.centroid()
-        emb = float(centroid @ p.vec) if centroid.size else 0.0
-        for ex in story.exemplar_vecs:
-            emb = max(emb, float(ex @ p.vec))
+        if emb is None:
+            emb = float(self._embedding_sims(p.vec, [story])[0])
         story_terms, story_ents = self._story_vectors(story)
         lex = cosine(article_terms, story_terms)
         ent = cosine(article_ents, story_ents)

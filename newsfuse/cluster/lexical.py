@@ -52,14 +52,17 @@ def words(text: str) -> list[str]:
     return out
 
 
+def content_terms(toks: list[str]) -> Counter[str]:
+    """Content-word counts used for TF-IDF (stopwords and short tokens removed)."""
+    return Counter(w for w in toks if len(w) > 2 and w not in STOPWORDS)
+
+
 def terms(text: str) -> Counter[str]:
-    """Content-word counts used for TF-IDF (stopwords and one-letter tokens removed)."""
-    return Counter(w for w in words(text) if w not in STOPWORDS and len(w) > 2)
+    return content_terms(words(text))
 
 
-def shingles(text: str, size: int = 3) -> set[bytes]:
+def shingles(toks: list[str], size: int = 3) -> set[bytes]:
     """Word n-grams for MinHash near-duplicate detection (all words, stopwords kept)."""
-    toks = words(text)
     if len(toks) < size:
         return {" ".join(toks).encode()} if toks else set()
     return {" ".join(toks[i : i + size]).encode() for i in range(len(toks) - size + 1)}
@@ -98,7 +101,10 @@ class DocumentFrequencies:
 
 def weighted(counts: dict[str, float], dfs: DocumentFrequencies, top: int | None = None) -> dict[str, float]:
     """L2-normalised sublinear-tf x idf vector (optionally the ``top`` heaviest terms)."""
-    vec = {t: (1.0 + math.log(c)) * dfs.idf(t) for t, c in counts.items() if c > 0}
+    log = math.log
+    log_docs = log(dfs.docs + 1) + 1.0
+    df = dfs.df
+    vec = {t: (1.0 + log(c)) * (log_docs - log(df.get(t, 0) + 1)) for t, c in counts.items() if c > 0}
     if top is not None and len(vec) > top:
         vec = dict(sorted(vec.items(), key=lambda kv: -kv[1])[:top])
     norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0

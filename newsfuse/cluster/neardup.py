@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 from datasketch import MinHash, MinHashLSH
 
-from newsfuse.cluster.lexical import shingles, words
+from newsfuse.cluster.lexical import shingles
 
 MIN_WORDS = 12  # below this, MinHash on shingles is noise: only exact copies count
 
@@ -31,9 +31,9 @@ class Original:
     seq: int  # arrival order, the tie-breaker for "earliest"
 
 
-def text_key(title: str, text: str) -> str:
-    """Exact-copy key: the words of the text, case and punctuation ignored."""
-    return hashlib.blake2b(" ".join(words(text)).encode(), digest_size=12).hexdigest()
+def text_key(text_words: list[str]) -> str:
+    """Exact-copy key: the words of the text (``lexical.words``), case and punctuation ignored."""
+    return hashlib.blake2b(" ".join(text_words).encode(), digest_size=12).hexdigest()
 
 
 class NearDuplicates:
@@ -50,8 +50,8 @@ class NearDuplicates:
         self.exact: dict[str, str] = {}  # text key -> original article id
         self.exact_of: dict[str, str] = {}  # original article id -> its text key
 
-    def signature(self, text: str) -> MinHash | None:
-        grams = shingles(text)
+    def signature(self, text_words: list[str]) -> MinHash | None:
+        grams = shingles(text_words)
         if len(grams) < MIN_WORDS:
             return None
         m = MinHash(num_perm=self.num_perm, permutations=self._perms, scheme=self._scheme)

@@ -46,8 +46,13 @@ class StoryProfile:
     duplicates: int = 0  # members that are copies of another member
 
     def centroid(self) -> np.ndarray:
-        norm = float(np.linalg.norm(self.vsum))
-        return self.vsum / norm if norm > 0 else self.vsum
+        """Unit mean vector (cached; ``add``/``absorb`` reset it)."""
+        cached = self.__dict__.get("_centroid")
+        if cached is None:
+            norm = float(np.linalg.norm(self.vsum))
+            cached = self.vsum / norm if norm > 0 else self.vsum
+            self.__dict__["_centroid"] = cached
+        return cached
 
     def add(
         self,
@@ -63,6 +68,7 @@ class StoryProfile:
         year: int | None = None,
     ) -> None:
         self.n += 1
+        self.__dict__.pop("_centroid", None)
         if year is not None:
             self.years[year] = self.years.get(year, 0) + 1
             self.years = _cap(self.years, 20)
@@ -103,6 +109,7 @@ class StoryProfile:
 
     def absorb(self, other: StoryProfile) -> None:
         """Merge ``other`` into this story (the bridge case)."""
+        self.__dict__.pop("_centroid", None)
         self.n += other.n
         self.vsum = self.vsum + other.vsum if self.vsum.size else other.vsum.copy()
         self.duplicates += other.duplicates
