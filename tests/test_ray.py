@@ -168,6 +168,14 @@ def test_ray_examples_same_stories_as_single_process(tmp_path, local_ray):
                 assert set(sentence.article_ids) <= set(story.article_ids)
         before = store.counts()
 
+    # read back as an Analysis, it is a valid newsfuse.analysis/1 document
+    from newsfuse.render.contract import analysis_to_dict, validate
+
+    analysis = result.to_analysis()
+    assert {frozenset(s.article_ids) for s in analysis.stories} == expected
+    assert {a.id for a in analysis.articles} == set(ids)
+    validate(analysis_to_dict(analysis))
+
     # rerunning the finished run changes nothing
     again = run_ray([str(EXAMPLES)], store_url=store_url, out_parquet=str(work), settings=Settings(),
                     progress=False, options=small_options())

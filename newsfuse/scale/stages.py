@@ -184,8 +184,10 @@ class Extract:
         self.settings = settings
         self.counter = counter
         self._annotate = annotate
-        # warm up: load the spaCy pipeline now, not inside the first batch's time budget
-        self._annotate([], settings.extract)
+        # load the spaCy pipeline now, not inside the first batch's time budget
+        from newsfuse.extract.nlp import get_nlp
+
+        get_nlp(settings.extract.spacy_model)
 
     def __call__(self, batch: pa.Table) -> pa.Table:
         t0 = time.perf_counter()
