@@ -124,6 +124,39 @@ def test_jsonl_shards_keep_whole_file_line_numbers(tmp_path):
     assert len(bad) == 1 and bad[0].path == f"{path}:18" and f"{path}:18" in bad[0].error
 
 
+def test_parquet_input_reads_like_the_same_rows_as_jsonl(tmp_path):
+    """A Parquet file (title/text/url/source/published, a real date column) sharded by row
+    group gives the articles its rows would give as JSON Lines, with whole-file row numbers."""
+    import datetime
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from newsfuse.ingest import iter_inputs
+    from newsfuse.scale.stages import _read_shard
+
+    rows = [{"title": f"Ferry timetable change {i}", "source": "Harbor Gazette", "url": None,
+             "published": datetime.date(2024, 3, 1 + i),
+             "text": None if i == 5 else f"The ferry to the outer islands will leave at {6 + i} am from next week, the operator said."}
+            for i in range(12)]
+    table = pa.Table.from_pylist(rows)
+    path = tmp_path / "feed.parquet"
+    pq.write_table(table, path, row_group_size=4)
+    shards, errors = make_shards([str(path)])
+    assert not errors and len(shards) == 3
+    settings = Settings()
+    got = [x for s in shards for x in _read_shard(s.row(), settings)]
+    jsonl = tmp_path / "feed.jsonl"
+    jsonl.write_text("\n".join(json.dumps({k: (v.isoformat() if hasattr(v, "isoformat") else v)
+                                            for k, v in r.items() if v is not None}) for r in rows) + "\n")
+    want = list(iter_inputs([str(jsonl)], settings.ingest))
+    assert [getattr(x, "id", None) for x in got] == [getattr(x, "id", None) for x in want]
+    assert [x.path.replace(str(path), "F") for x in got] == [x.path.replace(str(jsonl), "F") for x in want]
+    assert [getattr(x, "published", None) for x in got] == [getattr(x, "published", None) for x in want]
+    bad = [x for x in got if not hasattr(x, "id")]
+    assert len(bad) == 1 and bad[0].path == f"{path}:6"
+
+
 def test_missing_input_is_reported_not_sharded(tmp_path):
     shards, errors = make_shards([str(tmp_path / "nope.jsonl"), str(EXAMPLES)])
     assert [e.code for e in errors] == ["NF001"]

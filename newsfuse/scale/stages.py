@@ -66,13 +66,15 @@ def _read_shard(shard: dict[str, Any], settings: Settings) -> list[Article | Inp
     return list(read_bytes_input_named(data, name, ingest))
 
 
-def _renumber_lines(items: list[Article | InputError], name: str, first_line: int) -> list[Article | InputError]:
+def _renumber_lines(
+    items: list[Article | InputError], name: str, first_line: int, force: bool = False
+) -> list[Article | InputError]:
     """Give articles and errors of a JSONL chunk the line numbers of the whole file.
 
     The single-process reader names each line ``file.jsonl:LINE``; a chunk starting at line
     ``first_line`` reads its lines as 1, 2, ... (and a one-line chunk as the bare file name).
     """
-    if first_line == 1:
+    if first_line == 1 and not force:
         return items
     prefix = name + ":"
     for item in items:
@@ -86,6 +88,49 @@ def _renumber_lines(items: list[Article | InputError], name: str, first_line: in
         item.path = new
         if isinstance(item, InputError):
             item.error = item.error.replace(old + ":", new + ":", 1)
+    return items
+
+
+def _read_parquet_shard(shard: dict[str, Any], settings: Settings) -> list[Article | InputError]:
+    """Parquet rows become JSONL lines, so the JSONL reader's rules (ids, dates, outlets) apply.
+
+    Article paths are ``file.parquet:ROW`` (1-based over the whole file), like JSONL lines.
+    """
+    import pyarrow.parquet as pq
+
+    from newsfuse.ingest.build import input_error
+    from newsfuse.ingest.reader import read_bytes_input_named
+
+    name = shard["name"]
+    try:
+        pf = pq.ParquetFile(shard["path"])
+        columns = [c for c in PARQUET_COLUMNS if c in pf.schema_arrow.names]
+        if "text" not in columns:
+            return [input_error("NF010", name, "Parquet input has no text column (title/text/url/source/published)")]
+        first_group = int(shard["start"])
+        end = pf.metadata.num_row_groups if int(shard["end"]) < 0 else int(shard["end"])
+        first_row = sum(pf.metadata.row_group(g).num_rows for g in range(first_group)) + 1
+        table = pf.read_row_groups(list(range(first_group, end)), columns=columns)
+    except Exception as exc:  # noqa: BLE001 - one bad file is one error line
+        return [input_error("NF015", name, f"unreadable Parquet ({type(exc).__name__}: {str(exc)[:200]})")]
+    lines = []
+    for row in table.to_pylist():
+        if row.get("published") is not None and not isinstance(row["published"], str):
+            row["published"] = row["published"].isoformat()
+        lines.append(codec.dumps({k: v for k, v in row.items() if v is not None}))
+    if not lines:
+        return []
+    # read as JSON Lines under a .jsonl name, then named after the Parquet file again
+    pseudo = name + ".jsonl"
+    data = ("\n".join(lines) + "\n").encode("utf-8")
+    items = list(read_bytes_input_named(data, pseudo, settings.ingest))
+    items = _renumber_lines(items, pseudo, first_row, force=True)
+    for item in items:
+        if item.path.startswith(pseudo):
+            old = item.path
+            item.path = name + old[len(pseudo):]
+            if isinstance(item, InputError):
+                item.error = item.error.replace(old, item.path, 1)
     return items
 
 
