@@ -120,10 +120,9 @@ def init_ray(ray_address: str | None, num_workers: int | None, options: RayOptio
     if ray.is_initialized():
         return False
     os.environ.setdefault("RAY_DEDUP_LOGS", "1")
-    kwargs: dict[str, Any] = {"include_dashboard": False, "log_to_driver": progress,
-                              "configure_logging": True, "logging_level": "WARNING"}
     if ray_address:
-        ray.init(address=ray_address, **kwargs)
+        # joining a cluster: its size and object store are the cluster's own settings
+        ray.init(address=ray_address, log_to_driver=progress)
     else:
         # logical CPUs: one per spaCy actor and per CPU embed actor, plus room for the light
         # tasks; physical cores may be fewer (the stages rarely peak together)
@@ -131,7 +130,9 @@ def init_ray(ray_address: str | None, num_workers: int | None, options: RayOptio
         ray.init(
             num_cpus=2 * workers + 1,
             object_store_memory=options.object_store_memory,
-            **kwargs,
+            include_dashboard=False,
+            log_to_driver=progress,
+            logging_level="WARNING",
         )
     from ray.data import DataContext
 

@@ -14,7 +14,7 @@ import time
 from typing import Any, TextIO
 
 STAGE_ORDER = (
-    "read", "ingest", "skipped", "repair", "extract", "embed", "written", "errors",
+    "shards", "ingest", "skipped", "repair", "extract", "embed", "written", "errors",
     "known", "clustered", "stored", "stories",
 )
 

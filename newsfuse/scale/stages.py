@@ -170,7 +170,7 @@ class Ingest:
                 rows.append(codec.article_row(shard["index"], pos, item))
         report(self.counter, "ingest", read)
         report(self.counter, "skipped", skipped)
-        report(self.counter, "read", len(batch))
+        report(self.counter, "shards", len(batch))
         return codec.rows_to_table(rows)
 
 
