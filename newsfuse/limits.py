@@ -9,9 +9,10 @@ Time budget
     ``SIGALRM`` interval timer interrupts Python code, including a runaway ``re`` match (CPython's
     regex engine checks for signals) and trafilatura's pure-Python loops. A single C call that
     never returns to the interpreter (one huge lxml parse) is interrupted as soon as it returns.
-    Elsewhere (a worker thread, Windows) there is no safe way to interrupt a thread, so the
-    budget is *cooperative*: code may call ``budget.check()``, and leaving the block after the
-    deadline raises ``TimeBudgetExceeded`` anyway, so the overrun is still reported as a timeout.
+    Elsewhere (a worker thread, Windows, or when C code owns SIGALRM) there is no safe way to
+    interrupt, so the budget is *cooperative*: code may call ``budget.check()``, and leaving the
+    block after the deadline raises ``TimeBudgetExceeded`` anyway, so the overrun is still
+    reported as a timeout.
     Budgets nest: the inner deadline is capped by the outer one, and the outer timer is re-armed
     when the inner block ends.
 
@@ -108,7 +109,11 @@ _active: list[Budget] = []
 
 
 def _can_preempt() -> bool:
-    return hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+    """SIGALRM is ours to use: Unix, main thread, and no handler installed from C (a fuzzer or
+    an embedding application) that we could not put back afterwards."""
+    if not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
+        return False
+    return _active != [] or signal.getsignal(signal.SIGALRM) is not None
 
 
 def _on_alarm(signum: int, frame: object) -> None:
