@@ -98,7 +98,6 @@ def find_quotes(text: str, sentences: list[Span], mentions: list[Mention]) -> li
     index = MentionIndex(mentions)
     sents = _Sentences(sentences, len(text))
     raw = find_direct_quotes(text)
-    resolver = Resolver(text, mentions, sentences, [(q.open, q.close + 1) for q in raw])
     # (start, end, kind, ref, attribution_end) before resolution
     found: list[tuple[int, int, str, SpeakerRef | None, bool]] = []
     skip_next = False
@@ -140,6 +139,11 @@ def find_quotes(text: str, sentences: list[Span], mentions: list[Mention]) -> li
             found[k] = (start, end, kind, p_ref, True)
     found.extend(_reported(text, sentences, raw, index))
     found.sort(key=lambda item: item[0])
+    for item in found:
+        ref = item[3]
+        if ref is not None and ref.kind == "mention" and ref.mention is not None:
+            _speaker_is_person(mentions[ref.mention])
+    resolver = Resolver(text, mentions, sentences, [(q.open, q.close + 1) for q in raw])
     quotes: list[Quote] = []
     for start, end, kind, ref, _inherited in found:
         speaker: str | None = None
@@ -157,6 +161,29 @@ def find_quotes(text: str, sentences: list[Span], mentions: list[Mention]) -> li
 
 
 _STARTS_CACHE: dict[int, tuple[list, list[int]]] = {}
+
+
+_ORG_WORDS = frozenset(
+    """energy inc corp corporation ltd llc plc group bank party union ministry council agency office
+    service committee court university association times news post air force army police department
+    commission fund institute foundation organization organisation league club united fc airlines
+    motors media house senate congress parliament government company industries holdings
+    partners capital press radio television tv network school college hospital church""".split()
+)
+
+
+def _speaker_is_person(mention: Mention) -> None:
+    """A speaker named by two or three capitalised words without an organisation word is a
+    person, whatever the small model said ("said Leyla Demirci" tagged ORG)."""
+    if mention.label == "PERSON" or mention.label not in ("ORG", "GPE", "NORP"):
+        return
+    words = mention.text.split()
+    if not 2 <= len(words) <= 3:
+        return
+    if all(w[:1].isupper() and w[1:].islower() and w.isalpha() for w in words) and not (
+        {w.lower() for w in words} & _ORG_WORDS
+    ):
+        mention.label = "PERSON"
 
 
 def _outside(pos: int, raw: list) -> bool:
@@ -268,6 +295,11 @@ def _reported_in(text: str, s_start: int, s_end: int, end: int, raw: list, index
 
 def _sentence_subject(text: str, s_start: int, verb_start: int, index: MentionIndex) -> SpeakerRef | None:
     """The person or organisation a sentence opens with, when no comma separates it from the verb."""
+    opening = speaker_forward(text, s_start, verb_start, index)
+    if opening is not None and opening.kind == "mention" and opening.mention is not None:
+        mention = index.mentions[opening.mention]
+        if mention.label == "PERSON" and "," not in text[mention.end : verb_start] and verb_start - mention.end <= 80:
+            return opening  # "UN chief Antonio Guterres called ... and said ..."
     for i in index.starting_in(s_start, min(verb_start, s_start + 12)):
         mention = index.mentions[i]
         if mention.label in ("PERSON", "ORG") and "," not in text[mention.end : verb_start]:

@@ -149,7 +149,11 @@ def _counted_noun(text: str, pos: int, value: float, hedged: bool = False) -> tu
         lowered = word.lower().replace("\u2019", "'")
         if lowered in ("more", "additional", "extra", "new") and index == 0:
             continue  # "35 more tanks"
-        if lowered in _STOP or lowered.endswith(("ed", "ing", "ly")) and index == 0:
+        if lowered in _STOP:
+            return None, pos
+        if lowered.endswith(("ed", "ing", "ly")):
+            if index == 0 and index + 1 < len(words):
+                continue  # "20 missing residents", "40 injured people": an adjective, look on
             return None, pos
         if lowered in _PLURAL_IRREGULAR or (
             lowered.endswith("s") and not lowered.endswith(("ss", "'s", "us", "is")) and len(lowered) > 3
