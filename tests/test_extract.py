@@ -61,11 +61,23 @@ def test_seed_quantities_and_sentences():
     assert covered > 0.95 * len(text.replace("\n", "").strip())
 
 
-def test_huge_article_is_processed_in_chunks():
-    paragraph = ("Mayor Helen Okoro said on Monday that the city of Lagos would spend $12 million on "
-                 "roads. \u201cWe start now,\u201d she said. ")
-    text = "\n".join([paragraph] * 3500)  # about 100,000 words
+PARAGRAPH = ("Mayor Helen Okoro said on Monday that the city of Lagos would spend $12 million on "
+             "roads. \u201cWe start now,\u201d she said. ")
+
+
+def _long_article(paragraphs: int) -> None:
+    text = "\n".join([PARAGRAPH] * paragraphs)
     ann = annotate([article(text)])[0]
-    assert len(ann.quotes) >= 3500
+    assert len(ann.quotes) >= paragraphs
+    assert {q.speaker for q in ann.quotes if q.kind == "direct"} == {"Helen Okoro"}
     assert all(m.end <= len(text) for m in ann.mentions)
     assert ann.mentions[-1].start > len(text) - 2000  # NER reached the end of the text
+
+
+def test_long_article_is_processed_in_chunks():
+    _long_article(700)  # about 20,000 words
+
+
+@pytest.mark.slow
+def test_hundred_thousand_word_article():
+    _long_article(3500)  # about 100,000 words
