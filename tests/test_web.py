@@ -177,7 +177,7 @@ def test_every_response_carries_the_security_headers(client, path):
     csp = r.headers["content-security-policy"]
     assert "default-src 'none'" in csp and "script-src" not in csp and "frame-ancestors 'none'" in csp
     assert r.headers["x-content-type-options"] == "nosniff"
-    assert r.headers["referrer-policy"] == "no-referrer"
+    assert r.headers["referrer-policy"] == "same-origin"
 
 
 def test_hostile_article_text_is_rendered_inert(client, store):
@@ -226,6 +226,12 @@ def test_without_a_token_writes_are_loopback_only(store):
         assert c.post("/api/articles", content=b"").status_code == 422  # allowed, but empty
         r = c.post("/api/articles", content=b"x", headers={"origin": "http://evil.example"})
         assert r.status_code == 403
+        r = c.post("/upload", data={"text": "x"}, headers={"sec-fetch-site": "cross-site"})
+        assert r.status_code == 403
+        r = c.post("/upload", data={"text": "x"}, headers={"sec-fetch-site": "same-site"})
+        assert r.status_code == 403  # another port on this host is another origin
+        r = c.post("/upload", data={"text": ""}, headers={"sec-fetch-site": "same-origin", "origin": "null"})
+        assert r.status_code == 422  # our own form: allowed (then empty)
     public = create_app(store=store, token="", listen_host="0.0.0.0")
     with TestClient(public, **LOOPBACK) as c:
         assert c.post("/api/articles", content=b"").status_code == 403
@@ -271,11 +277,13 @@ def test_posting_an_article_runs_the_pipeline_and_stores_it(client, store):
                     headers={"content-type": "text/plain"})
     assert r.status_code == 201, r.text
     doc = r.json()
-    validate({k: v for k, v in doc.items() if k != "story_urls"})
-    (article,) = doc["articles"]
+    validate(doc)
+    assert len(doc["uploaded_ids"]) == 1 and doc["already_stored"] == []
+    (article,) = [a for a in doc["articles"] if a["id"] == doc["uploaded_ids"][0]]
     assert article["source"] == "Tram Times"
     assert article["title"].startswith("Tram line to Harrowgate")
-    story_id = doc["stories"][0]["id"]
+    story_id = next(s["id"] for s in doc["stories"] if article["id"] in s["article_ids"])
+    assert list(doc["story_urls"]) == [story_id]
     assert article["id"] in store.story_article_ids(story_id)
     assert "Tram line to Harrowgate" in client.get(f"/stories/{story_id}").text
     assert any(h["id"] == article["id"] for h in client.get("/api/search", params={"q": "Harrowgate"}).json()["hits"])
@@ -283,3 +291,4 @@ def test_posting_an_article_runs_the_pipeline_and_stores_it(client, store):
     before = store.counts()
     again = client.post("/api/articles", content=UPLOAD_TEXT.encode(), headers={"content-type": "text/plain"})
     assert again.status_code == 201 and store.counts() == before
+    assert again.json()["already_stored"] == [article["id"]]

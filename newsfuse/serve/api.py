@@ -209,10 +209,12 @@ async def post_articles(request: Request) -> Any:
     if not inputs:
         raise HTTPException(422, "empty request: send article text, HTML, JSONL or a feed")
     articles, errors = await run_in_threadpool(ingest_request_inputs, state, inputs, overrides)
-    analysis = await run_in_threadpool(analyse_and_store, state, articles, errors)
-    doc = analysis_to_dict(analysis)
-    doc["story_urls"] = {s.id: f"/stories/{s.id}" for s in analysis.stories}
-    return JSONResponse(doc, status_code=201 if analysis.articles else 422)
+    result = await run_in_threadpool(analyse_and_store, state, articles, errors)
+    doc = analysis_to_dict(result.analysis)
+    doc["uploaded_ids"] = result.uploaded_ids
+    doc["already_stored"] = result.already_stored
+    doc["story_urls"] = {s.id: f"/stories/{s.id}" for s in result.stories}
+    return JSONResponse(doc, status_code=201 if result.uploaded_ids else 422)
 
 
 __all__ = ["router", "summary_out", "hit_url"]

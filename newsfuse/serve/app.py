@@ -8,8 +8,10 @@ the same ``Store`` object, and uploads run the same pipeline as the CLI
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -102,7 +104,16 @@ def create_app(
     limit = max_body_bytes or min(settings.ingest.max_input_bytes, DEFAULT_MAX_BODY)
     state = AppState(store, settings, token, listen_host, limit)
 
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        try:
+            yield
+        finally:
+            if own_store:
+                store.close()
+
     app = FastAPI(
+        lifespan=lifespan,
         title="newsfuse",
         version="1",
         summary="Cross-checked, cited news stories: pages and a JSON API over the newsfuse store.",
@@ -119,11 +130,6 @@ def create_app(
     pages.install_error_pages(app)
     app.add_middleware(security.SecurityHeaders)
     app.add_middleware(security.BodyLimit, max_bytes=limit)
-
-    if own_store:
-        @app.on_event("shutdown")
-        def _close_store() -> None:
-            store.close()
 
     return app
 

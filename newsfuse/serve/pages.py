@@ -164,8 +164,8 @@ async def upload_submit(request: Request) -> HTMLResponse:
     from newsfuse.serve.api import ingest_request_inputs
 
     articles, errors = await run_in_threadpool(ingest_request_inputs, state, inputs, overrides)
-    analysis = await run_in_threadpool(analyse_and_store, state, articles, errors)
-    return _render(request, "upload.html", status=201 if analysis.articles else 422, result=analysis, error=None)
+    result = await run_in_threadpool(analyse_and_store, state, articles, errors)
+    return _render(request, "upload.html", status=201 if result.uploaded_ids else 422, result=result, error=None)
 
 
 @router.get("/docs", response_class=HTMLResponse)

@@ -22,13 +22,13 @@ from urllib.parse import urlsplit
 from starlette.exceptions import HTTPException
 
 CSP = (
-    "default-src 'none'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
+    "default-src 'none'; style-src 'self'; img-src 'self'; font-src 'self'; "
     "form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
 )
 SECURITY_HEADERS = {
     "content-security-policy": CSP,
     "x-content-type-options": "nosniff",
-    "referrer-policy": "no-referrer",
+    "referrer-policy": "same-origin",
     "x-frame-options": "DENY",
     "cross-origin-opener-policy": "same-origin",
     "cross-origin-resource-policy": "same-origin",
@@ -81,17 +81,26 @@ def bearer(authorization: str | None) -> str | None:
 
 
 def cross_site(headers: dict[str, str], host_header: str | None) -> bool:
-    """True when a browser says this request comes from another site."""
-    if headers.get("sec-fetch-site", "") == "cross-site":
-        return True
+    """True when a browser says this request comes from another origin.
+
+    ``Sec-Fetch-Site`` is decisive when present: only ``same-origin`` (our own form) and
+    ``none`` (typed by the user) pass; ``same-site`` is refused too, because a site ignores the
+    port and another service on 127.0.0.1 must not post here. Otherwise ``Origin`` must name our
+    Host. Clients that send neither (curl, scripts) are not browsers and pass to the token check.
+    """
+    fetch_site = headers.get("sec-fetch-site")
+    if fetch_site:
+        return fetch_site not in ("same-origin", "none")
     origin = headers.get("origin")
-    if origin and origin != "null":
-        try:
-            o = urlsplit(origin)
-        except ValueError:
-            return True
-        return (o.netloc or "").lower() != (host_header or "").lower()
-    return origin == "null"
+    if origin is None:
+        return False
+    if origin == "null":
+        return True
+    try:
+        netloc = urlsplit(origin).netloc
+    except ValueError:
+        return True
+    return netloc.lower() != (host_header or "").lower()
 
 
 class SecurityHeaders:

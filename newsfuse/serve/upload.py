@@ -44,8 +44,21 @@ class UploadRejected(ValueError):
 
 @dataclass
 class UploadResult:
+    """What one upload did: the pipeline's analysis plus which articles came from this upload."""
+
     analysis: Analysis
-    errors: list[InputError] = field(default_factory=list)
+    uploaded_ids: list[str] = field(default_factory=list)
+    already_stored: list[str] = field(default_factory=list)  # uploaded before: nothing changed
+
+    @property
+    def stories(self) -> list[Any]:
+        """The stories holding this upload's articles."""
+        wanted = set(self.uploaded_ids)
+        return [s for s in self.analysis.stories if wanted & set(s.article_ids)]
+
+    @property
+    def errors(self) -> list[InputError]:
+        return self.analysis.errors
 
 
 def clean_name(name: str | None, content_type: str | None) -> str:
@@ -85,13 +98,15 @@ def ingest_bytes(data: bytes, name: str, settings: Any, overrides: dict[str, str
     return articles, errors
 
 
-def analyse_and_store(state: Any, articles: list[Article], errors: list[InputError]) -> Analysis:
+def analyse_and_store(state: Any, articles: list[Article], errors: list[InputError]) -> UploadResult:
     """Run the pipeline on the uploaded articles into the app's store (one ingest at a time)."""
     from newsfuse.pipeline import analyze_articles
 
+    ids = [a.id for a in articles]
     if not articles:
-        return Analysis(errors=list(errors))
+        return UploadResult(Analysis(errors=list(errors)))
     with state.ingest_lock, state.store.writer_lock():
+        known = state.store.known_ids(ids)
         analysis = analyze_articles(articles, store=state.store, settings=state.settings)
     analysis.errors = list(errors) + list(analysis.errors)
-    return analysis
+    return UploadResult(analysis, ids, [i for i in ids if i in known])
