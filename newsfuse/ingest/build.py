@@ -27,20 +27,24 @@ def input_error(code: str, path: str, detail: str = "") -> InputError:
     return InputError(path=path, error=NewsfuseError(code, detail, path).line(), code=code)
 
 
-_warm = False
+_warm: set[str] = set()
 
 
-def warm_up() -> None:
-    """Load py3langid's model and import trafilatura once, *outside* any time budget: a first
-    article must not pay (or be timed out by) one-off start-up costs."""
-    global _warm
-    if _warm:
-        return
-    import py3langid
-    import trafilatura  # noqa: F401
+def warm_up(html: bool = False) -> None:
+    """Pay one-off start-up costs *outside* any time budget, once per process: py3langid's
+    model, and for HTML trafilatura's lazily loaded fallbacks (readability, jusText stoplists,
+    about a second on first use). A first article must not be timed out by them."""
+    if "lang" not in _warm:
+        import py3langid
 
-    py3langid.classify("warm up the language model")
-    _warm = True
+        py3langid.classify("warm up the language model")
+        _warm.add("lang")
+    if html and "html" not in _warm:
+        import trafilatura
+
+        page = "<html><body><div id='app'><span>menu</span></div><p>Short words here.</p></body></html>"
+        trafilatura.bare_extraction(page, with_metadata=True, favor_precision=True)
+        _warm.add("html")
 
 
 def detect_language(text: str) -> str | None:

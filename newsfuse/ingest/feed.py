@@ -102,9 +102,12 @@ def iter_entries(raw: bytes, text: str, path: str) -> Iterator[tuple[str, dict[s
     warning = None
     if parsed.get("bozo"):
         warning = f"malformed feed read leniently ({type(parsed.get('bozo_exception')).__name__})"
-    for index, entry in enumerate(entries, start=1):
+    texts = [_entry_text(entry) for entry in entries]
+    if warning and not any(texts):
+        # a truncated or broken document whose "entries" are fragments: one error for the file
+        raise NewsfuseError("NF008", f"no readable entry ({warning})", path)
+    for index, (entry, body) in enumerate(zip(entries, texts), start=1):
         where = f"{path}#{index}"
-        body = _entry_text(entry)
         if not body:
             yield where, "the entry has no text"
             continue

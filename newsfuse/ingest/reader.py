@@ -203,6 +203,7 @@ def _from_text(text: str, path: str, name: str, settings: IngestSettings, extra:
 
 
 def _from_html(text: str, path: str, name: str, settings: IngestSettings, extra: dict[str, Any]) -> Outcome:
+    warm_up(html=True)
     def work() -> Outcome:
         html_format.check_html_shape(text, path, settings.max_html_nodes, settings.max_html_depth)
         fields = html_format.extract_html(text, path)

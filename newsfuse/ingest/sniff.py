@@ -58,7 +58,8 @@ def binary_kind(data: bytes) -> str | None:
     if sample.startswith((b"\xff\xfe", b"\xfe\xff")) or _utf16_without_bom(sample):
         return None  # UTF-16/32: NUL bytes are expected there
     controls = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
-    if controls > 0.05 * len(sample):
+    # a handful of stray NULs in a tiny file is damaged text, not a binary file
+    if controls > 0.05 * len(sample) and controls >= 32:
         return "binary data (control bytes)"
     return None
 

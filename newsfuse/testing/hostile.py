@@ -282,6 +282,8 @@ def write_hostile_corpus(
     add("XXE in UTF-16", "xxe16.rss",
         _rss(_item("leak", "&xxe; " + _STORY), '<!DOCTYPE rss [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>')
         .replace('encoding="UTF-8"', 'encoding="UTF-16"').encode("utf-16"), {"NF009": 1})
+    add("truncated feed", "cut.rss", "<?xml version='1.0'?><rss><channel><item><title>x</ti", {"NF008": 1})
+    add("tiny HTML with NUL bytes", "nul.html", b"<html><body><div><p>\x00\x00<<<>>></div></sp", {"NF012": 1})
     add("XML that is not a feed", "data.xml", '<?xml version="1.0"?><catalog><book id="1"></catalog>',
         {"NF008": 1})
     add("feed with scripts", "scripted.rss",
