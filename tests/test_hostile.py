@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
 
 from newsfuse.errors import ERROR_CODES
-from newsfuse.ingest import article_id, iter_inputs, read_bytes_input
+from newsfuse.ingest import article_id, count_outcomes, iter_inputs, read_bytes_input
 from newsfuse.limits import compression_kind
 from newsfuse.settings import IngestSettings
 from newsfuse.testing import belongs_to, compare, outcome_label, write_hostile_corpus
@@ -52,6 +52,13 @@ def test_library_gives_every_input_its_outcome(corpus):
     directory, cases = corpus
     outcomes = list(iter_inputs([str(directory)], SMALL))
     assert compare(cases, directory, outcomes) == []
+    counts = count_outcomes(outcomes)
+    expected = {"stored": 0, "rejected": 0, "timed out": 0}
+    for case in cases:
+        for label, n in case.outcomes.items():
+            expected["stored" if label == "stored" else "timed out" if label == "NF014" else "rejected"] += n
+    assert (counts.stored, counts.rejected, counts.timed_out) == tuple(expected.values())
+    assert counts.timed_out >= 1 and counts.line().endswith(f"{counts.timed_out} timed out")
     for outcome in outcomes:
         if isinstance(outcome, InputError):
             assert outcome.code in ERROR_CODES

@@ -4,6 +4,7 @@ Public API:
     iter_inputs(inputs, settings=None, stdin=None) -> Iterator[Article | InputError]
     read_bytes_input(data, name, settings=None) -> Iterator[Article | InputError]
     article_id(text) -> str   # hash of the normalised text: same article, same id
+    count_outcomes(outcomes) -> OutcomeCounts   # stored / rejected / timed out, for run summaries
 
 Formats are recognised by content (the name is a hint): plain text, HTML (trafilatura),
 JSON Lines / JSON array / JSON object, RSS/Atom (feedparser behind an XML-safety check), and
@@ -13,12 +14,15 @@ gzip/bz2/xz/zip of those. Field-by-field rules live in the module docstrings
 
 from newsfuse.ingest.decode import Decoded, clean_text, decode_bytes
 from newsfuse.ingest.identity import article_id, normalise_for_id, source_from_name
+from newsfuse.ingest.outcomes import OutcomeCounts, count_outcomes
 from newsfuse.ingest.reader import iter_inputs, read_bytes_input
 
 __all__ = [
     "Decoded",
+    "OutcomeCounts",
     "article_id",
     "clean_text",
+    "count_outcomes",
     "decode_bytes",
     "iter_inputs",
     "normalise_for_id",
