@@ -578,6 +578,7 @@ def _cased(name: str, display: dict[str, Counter[str]]) -> str:
 def _build(nodes: list[Node], comps: _Components, candidates: dict, annotations: Sequence[ArticleAnnotations], first_known: int) -> EntityLinks:
     entities: list[Entity] = []
     entity_of_root: dict[int, str] = {}
+    used_ids: set[str] = set()
     for root, member_ids in sorted(comps.members.items()):
         members = [nodes[i] for i in member_ids]
         if all(n.known is not None for n in members):
@@ -585,6 +586,10 @@ def _build(nodes: list[Node], comps: _Components, candidates: dict, annotations:
         name, etype = _canonical(members)
         known = next((n.known for n in members if n.known is not None), None)
         entity_id = known.id if known is not None else _entity_id(etype, name)
+        if entity_id in used_ids:
+            # two things kept apart that share a name: the id also hashes their articles
+            entity_id = _entity_id(etype, name + "|" + ",".join(sorted(set().union(*(n.articles for n in members)))))
+        used_ids.add(entity_id)
         aliases: Counter[tuple[str, str]] = Counter()
         article_ids: set[str] = set()
         mention_count = 0
