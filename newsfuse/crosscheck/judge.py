@@ -13,7 +13,7 @@ import math
 import re
 from collections.abc import Callable, Sequence
 
-from newsfuse.crosscheck.statements import Statement, is_absolute_date, stem
+from newsfuse.crosscheck.statements import Statement, content_tokens, is_absolute_date, stem
 from newsfuse.types import DateMention, Quantity, Quote
 
 INF = math.inf
@@ -88,10 +88,35 @@ def quantities_agree(a: Quantity, b: Quantity) -> bool:
     return lo_a <= hi_b and lo_b <= hi_a
 
 
+CONTEXT_CHARS = 50  # characters either side of a number or date that say what it is about
+CONTEXT_OVERLAP = 0.4  # share of the smaller context the two must have in common
+
+
+def _context(s: Statement, start: int, end: int) -> set[str]:
+    lo = max(0, start - s.start - CONTEXT_CHARS)
+    hi = min(len(s.text), end - s.start + CONTEXT_CHARS)
+    words = content_tokens(s.text[lo : start - s.start]) + content_tokens(s.text[end - s.start : hi])
+    return {w for w in words if not w[:1].isdigit()}
+
+
+def same_context(a: Statement, x: Quantity | DateMention, b: Statement, y: Quantity | DateMention) -> bool:
+    """Do the words around two numbers (or dates) say they measure the same thing?
+
+    '120 homes destroyed before the fire was contained' vs '300 homes destroyed before
+    firefighters contained it': yes. '90% effective against hospitalisation' vs 'below 50
+    percent after five months': no, so no conflict is claimed.
+    """
+    ca, cb = _context(a, x.start, x.end), _context(b, y.start, y.end)
+    if not ca or not cb:
+        return False
+    return len(ca & cb) / min(len(ca), len(cb)) >= CONTEXT_OVERLAP
+
+
 def number_conflict(a: Statement, b: Statement) -> tuple[Quantity, Quantity] | None:
     """The first quantity stated differently by the two statements, if any.
 
-    Only unambiguous pairings count: the quantity kind appears once in each sentence.
+    Only unambiguous pairings count: the quantity kind appears once in each sentence, and
+    the words around both numbers agree on what is measured.
     """
     qa = [q for q in a.quantities if not _is_year(q)]
     qb = [q for q in b.quantities if not _is_year(q)]
@@ -101,14 +126,20 @@ def number_conflict(a: Statement, b: Statement) -> tuple[Quantity, Quantity] | N
         if len(partners) != 1 or len(same_kind_a) != 1:
             continue
         y = partners[0]
-        if not quantities_agree(x, y):
+        if not quantities_agree(x, y) and same_context(a, x, b, y):
             return x, y
     return None
 
 
 # --------------------------------------------------------------------------- dates
-def _date_parts(d: DateMention) -> str | None:
+_BOUND = re.compile(r"\b(?:since|before|after|until|till|from|by|than)\s*$", re.IGNORECASE)
+
+
+def _date_parts(d: DateMention, s: Statement | None = None) -> str | None:
+    """The ISO date of an event date; None for relative ones and bounds ('since 1995')."""
     if not d.date or not is_absolute_date(d):
+        return None
+    if s is not None and _BOUND.search(s.text[max(0, d.start - s.start - 12) : d.start - s.start]):
         return None
     return d.date.split("T", 1)[0]
 
@@ -122,14 +153,14 @@ def _dates_compatible(x: str, y: str) -> bool:
 
 def date_conflict(a: Statement, b: Statement) -> tuple[DateMention, DateMention] | None:
     """Absolute dates that cannot be the same day, when each sentence names exactly one."""
-    da = [d for d in a.dates if _date_parts(d)]
-    db = [d for d in b.dates if _date_parts(d)]
+    da = [d for d in a.dates if _date_parts(d, a)]
+    db = [d for d in b.dates if _date_parts(d, b)]
     if len(da) != 1 or len(db) != 1:
         return None
-    x, y = _date_parts(da[0]), _date_parts(db[0])
+    x, y = _date_parts(da[0], a), _date_parts(db[0], b)
     assert x is not None and y is not None
     # a year against a full date in another year is a conflict; against one in it is not
-    if _dates_compatible(x, y):
+    if _dates_compatible(x, y) or not same_context(a, da[0], b, db[0]):
         return None
     return da[0], db[0]
 
