@@ -37,12 +37,12 @@ from newsfuse.types import (
 
 W_SUPPORT = 1.0
 W_CENTRAL = 1.2
-W_AGREE = 1.0
+W_AGREE = 2.0
 W_CONTENT = 0.0
 W_POSITION = 0.6
 W_LEAD = 0.35
 W_DAMAGE = 0.35
-REDUNDANCY = 0.5  # TF-IDF cosine above which a candidate repeats a chosen sentence
+REDUNDANCY = 0.4  # TF-IDF cosine above which a candidate repeats a chosen sentence
 RELAXED_REDUNDANCY = 0.7  # the same, when filling a brief the story is too small for
 
 
