@@ -159,3 +159,27 @@ def test_random_kill_points_then_resume(tmp_path):
             assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     finish(start_cli([tmp_path / "in"], db, settings))
     check_store(db, expected)
+
+
+@pytest.mark.slow
+def test_two_writers_keep_both_in_the_cluster_state(tmp_path):
+    """No lost write of the clusterer's state either: after two concurrent ingests of
+    disjoint halves, the persisted state must know every stored article, or the next run
+    cannot join new articles to the first writer's stories."""
+    from newsfuse.cluster import StoryClusterer
+    from newsfuse.store import open_store
+
+    files = write_synthetic_files(tmp_path / "in", 40, seed=21)
+    db, settings = tmp_path / "store.db", settings_file(tmp_path)
+    procs = [start_cli(files[:20], db, settings), start_cli(files[20:], db, settings)]
+    for proc in procs:
+        finish(proc)
+    check_store(db, unique_ids(files))
+    store = open_store(str(db))
+    try:
+        clusterer = StoryClusterer(store.load_cluster_state())
+    finally:
+        store.close()
+    with sqlite3.connect(db) as conn:
+        ids = [row[0] for row in conn.execute("SELECT id FROM articles")]
+    assert [i for i in ids if i not in clusterer.recent] == []
