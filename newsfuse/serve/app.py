@@ -11,7 +11,8 @@ from __future__ import annotations
 import contextlib
 import os
 import threading
-from collections.abc import AsyncIterator
+import time
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,7 @@ from newsfuse.settings import Settings
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_MAX_BODY = 10_000_000
+CACHE_SECONDS = 5.0
 
 
 class AppState:
@@ -38,6 +40,7 @@ class AppState:
         self.listen_host = listen_host
         self.max_body_bytes = max_body_bytes
         self.ingest_lock = threading.Lock()  # one upload analysed at a time per process
+        self._cache: dict[str, tuple[float, Any]] = {}
         env = Environment(
             loader=FileSystemLoader(str(HERE / "templates")),
             autoescape=select_autoescape(enabled_extensions=("html",), default=True),
@@ -53,6 +56,17 @@ class AppState:
             "conflicting": "conflicting",
         }
         self.templates = Jinja2Templates(env=env)
+
+    def cached(self, key: str, compute: Callable[[], Any], ttl: float = CACHE_SECONDS) -> Any:
+        """``compute()`` remembered for ``ttl`` seconds: store-wide aggregates (counts, outlet
+        list) scan whole tables, and a few seconds of staleness on the index page is harmless."""
+        now = time.monotonic()
+        hit = self._cache.get(key)
+        if hit is not None and now - hit[0] < ttl:
+            return hit[1]
+        value = compute()
+        self._cache[key] = (now, value)
+        return value
 
     def writes_need_token(self) -> bool:
         return self.token is not None or not security.is_loopback_host(self.listen_host or "127.0.0.1")
@@ -135,8 +149,12 @@ def create_app(
 
 
 def run(host: str = "127.0.0.1", port: int = 8000, db: str | os.PathLike[str] | None = None,
-        token: str | None = None, reload: bool = False) -> None:
-    """Serve with uvicorn. Beyond loopback without a token the app starts read-only."""
+        token: str | None = None, reload: bool = False, workers: int = 1) -> None:
+    """Serve with uvicorn. Beyond loopback without a token the app starts read-only.
+
+    ``workers`` > 1 (or ``reload``) starts uvicorn with the ``app_from_env`` factory, which
+    reads its settings from NEWSFUSE_SERVE_DB / NEWSFUSE_SERVE_HOST / NEWSFUSE_TOKEN.
+    """
     import sys
 
     import uvicorn
@@ -148,18 +166,24 @@ def run(host: str = "127.0.0.1", port: int = 8000, db: str | os.PathLike[str] | 
             "(set NEWSFUSE_TOKEN or --token to enable them)",
             file=sys.stderr,
         )
-    if reload:
+    if reload or workers > 1:
         os.environ["NEWSFUSE_SERVE_DB"] = os.fspath(db) if db is not None else ""
         os.environ["NEWSFUSE_SERVE_HOST"] = host
         if token:
             os.environ["NEWSFUSE_TOKEN"] = token
-        uvicorn.run("newsfuse.serve.app:_reload_factory", factory=True, host=host, port=port, reload=True,
-                    reload_dirs=[str(HERE)])
+        uvicorn.run("newsfuse.serve.app:app_from_env", factory=True, host=host, port=port, reload=reload,
+                    workers=None if reload else workers, reload_dirs=[str(HERE)] if reload else None,
+                    server_header=False, log_level="warning")
         return
     app = create_app(db, token=token, listen_host=host)
     uvicorn.run(app, host=host, port=port, proxy_headers=False, server_header=False)
 
 
-def _reload_factory() -> FastAPI:
+def app_from_env() -> FastAPI:
+    """App factory for ``uvicorn --factory newsfuse.serve.app:app_from_env`` (several workers).
+
+    NEWSFUSE_SERVE_DB: the store (empty: the default store); NEWSFUSE_SERVE_HOST: the address
+    uvicorn binds (decides the loopback write policy); NEWSFUSE_TOKEN: the write token.
+    """
     db = os.environ.get("NEWSFUSE_SERVE_DB") or None
-    return create_app(db, listen_host=os.environ.get("NEWSFUSE_SERVE_HOST"))
+    return create_app(db, listen_host=os.environ.get("NEWSFUSE_SERVE_HOST") or None)

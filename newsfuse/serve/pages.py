@@ -49,23 +49,20 @@ def index(
         request, "index.html",
         stories=rows[:PAGE_SIZE], has_next=len(rows) > PAGE_SIZE, page=page, order=order, since=since or "",
         until=until or "", source=source or "", entity=entity or "", entity_name=entity_name,
-        sources=store.list_sources(), counts=store.counts(),
+        sources=request.app.state.nf.cached("sources", store.list_sources),
+        counts=request.app.state.nf.cached("counts", store.counts),
     )
 
 
 @router.get("/stories/{story_id}", response_class=HTMLResponse)
 def story_page(request: Request, story_id: str) -> Response:
     store = request.app.state.nf.store
-    survivor = store.resolve_story_id(story_id)
-    if survivor is None:
+    bundle = store.story_bundle(story_id)
+    if bundle is None:
         raise HTTPException(404, "There is no story with this id.")
-    if survivor != story_id:
-        return RedirectResponse(f"/stories/{survivor}", status_code=301)
-    story = store.get_story_dict(survivor)
-    summary = store.get_story_summary(survivor)
-    if story is None or summary is None:
-        raise HTTPException(404, "There is no story with this id.")
-    member_ids = store.story_article_ids(survivor)
+    summary, story, member_ids = bundle
+    if summary.id != story_id:
+        return RedirectResponse(f"/stories/{summary.id}", status_code=301)
     articles = store.load_articles(member_ids[:STORY_ARTICLE_LIMIT])
     by_id = {a.id: a for a in articles}
     labels = views.source_labels(articles)

@@ -536,6 +536,29 @@ class Store:
             data = conn.execute(select(t.stories.c.data).where(t.stories.c.id == sid)).scalar()
         return json.loads(data) if data else None
 
+    def story_bundle(self, story_id: str) -> tuple[StorySummary, dict[str, Any], list[str]] | None:
+        """Everything a story page needs in one read: summary, contract dict, member ids.
+
+        Follows merges; None when the id was never stored.
+        """
+        with self._read() as conn:
+            sid = self._resolve(conn, story_id)
+            if sid is None:
+                return None
+            row = conn.execute(
+                select(*self._summary_columns(), t.stories.c.data).where(t.stories.c.id == sid)
+            ).one_or_none()
+            if row is None:
+                return None
+            ids = list(
+                conn.execute(
+                    select(t.story_articles.c.article_id)
+                    .where(t.story_articles.c.story_id == sid)
+                    .order_by(t.story_articles.c.position, t.story_articles.c.article_id)
+                ).scalars()
+            )
+        return self._summary(row), json.loads(row.data), ids
+
     def get_story(self, story_id: str) -> Story | None:
         d = self.get_story_dict(story_id)
         return story_from_dict(d) if d is not None else None
