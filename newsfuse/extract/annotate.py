@@ -109,7 +109,11 @@ def find_quotes(text: str, sentences: list[Span], mentions: list[Mention]) -> li
         next_open = raw[k + 1].open if k + 1 < len(raw) else len(text)
         sentence = sents.at(quote.open)
         limit = min(next_open, _paragraph_end(text, quote.close), quote.close + 200)
-        ref, attr_end = attribute_after(text, quote.close, limit, index)
+        after = text[quote.close + 1 : quote.close + 4].lstrip()
+        if text[quote.end - 1 : quote.end] == "." and after[:1].isupper():
+            ref, attr_end = None, quote.close + 1  # ‘…police.’ She said …: a new sentence
+        else:
+            ref, attr_end = attribute_after(text, quote.close, limit, index)
         start, end = quote.start, quote.end
         if ref is not None and k + 1 < len(raw):
             follower = raw[k + 1]

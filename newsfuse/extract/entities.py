@@ -239,8 +239,14 @@ def role_words(text: str, start: int, end: int) -> list[str]:
         app_words = [w.lower() for w in _ROLE_WINDOW.findall(appositive.group(1))]
         if any(w in ROLE_HEADS for w in app_words) and len(app_words) <= 8:
             words.extend(app_words)
+    words = [_ROLE_ABBREVIATIONS.get(w, w) for w in words]
     seen: set[str] = set()
     return [w for w in words if not (w in seen or seen.add(w))]
+
+
+_ROLE_ABBREVIATIONS = {"rep": "representative", "sen": "senator", "gov": "governor", "gen": "general",
+                       "lt": "lieutenant", "col": "colonel", "sgt": "sergeant", "capt": "captain",
+                       "pres": "president", "sec": "secretary"}
 
 
 def propagate_persons(text: str, mentions: list[Mention]) -> list[Mention]:

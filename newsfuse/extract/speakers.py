@@ -82,6 +82,8 @@ _HEAD_GROUPS = [
      "premier", "director", "chairman", "chairwoman", "chair", "commander", "ceo"},
     {"spokesman", "spokeswoman", "spokesperson"},
     {"official", "officer", "aide", "adviser", "advisor"},
+    {"lawmaker", "legislator", "senator", "representative", "congressman", "congresswoman", "mp",
+     "politician", "member"},
 ]
 _DOMAIN_GROUPS = [
     {"defense", "defence", "pentagon", "military", "war"},
