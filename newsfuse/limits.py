@@ -93,6 +93,7 @@ class Budget:
     deadline: float
     preemptive: bool
     _expired: bool = field(default=False, repr=False)
+    _closing: bool = field(default=False, repr=False)  # its block is leaving: never raise for it
 
     def remaining(self) -> float:
         return self.deadline - time.monotonic()
@@ -120,11 +121,12 @@ def _on_alarm(signum: int, frame: object) -> None:
     now = time.monotonic()
     # raise for the outermost expired budget: its block must end, inner ones with it
     for budget in _active:
-        if now >= budget.deadline - 1e-4:
+        if not budget._closing and now >= budget.deadline - 1e-4:
             budget._expired = True
             raise TimeBudgetExceeded(budget.seconds)
-    if _active:  # woke early (timer granularity): re-arm for the innermost deadline
-        _arm(min(b.deadline for b in _active))
+    open_budgets = [b for b in _active if not b._closing]
+    if open_budgets:  # woke early (timer granularity): re-arm for the nearest deadline
+        _arm(min(b.deadline for b in open_budgets))
 
 
 _REPEAT = 0.05  # seconds between re-raises once a deadline has passed
@@ -162,13 +164,19 @@ def time_budget(seconds: float | None) -> Iterator[Budget]:
     try:
         yield budget
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        _active.remove(budget)
-        if outermost:
-            signal.signal(signal.SIGALRM, previous_handler or signal.SIG_DFL)
-            if previous_timer[0] > 0:  # someone else's timer: give it back what it had left
-                signal.setitimer(signal.ITIMER_REAL, *previous_timer)
-        elif _active:
+        # an alarm may still arrive while we clean up: _closing makes the handler ignore this
+        # budget, and the nested finally guarantees the bookkeeping is restored regardless
+        budget._closing = True
+        try:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+        finally:
+            if budget in _active:
+                _active.remove(budget)
+            if outermost:
+                signal.signal(signal.SIGALRM, previous_handler or signal.SIG_DFL)
+                if previous_timer[0] > 0:  # someone else's timer: give back what it had left
+                    signal.setitimer(signal.ITIMER_REAL, *previous_timer)
+        if not outermost and _active:
             outer = _active[-1]
             if time.monotonic() >= outer.deadline:
                 outer._expired = True

@@ -218,3 +218,24 @@ def test_text_is_not_mistaken_for_compressed_data():
     assert compression_kind(b"Plain words") is None
     with pytest.raises(ValueError):
         decompress_capped(b"Plain words", 100)
+
+
+def test_many_short_overruns_leave_no_stale_state():
+    """Budgets that expire right as their block ends, over and over, must never leave a
+    stale budget behind (which would time out every later block at once)."""
+    import signal
+
+    timeouts = 0
+    for _ in range(40):
+        try:
+            with time_budget(0.01):
+                try:
+                    time.sleep(0.012)
+                except Exception:  # noqa: BLE001
+                    pass
+        except TimeBudgetExceeded:
+            timeouts += 1
+    assert timeouts >= 1
+    with time_budget(1):
+        time.sleep(0.05)  # a fresh budget works normally afterwards
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
