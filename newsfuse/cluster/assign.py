@@ -150,6 +150,7 @@ class StoryClusterer:
             self.term_df.add(p.terms)
             self.entity_df.add(p.entities)
         touched: list[str] = []
+        self._known_before = set(self.stories)
         for p in prepared:
             aid = p.item.article_id
             if aid in self.recent:  # the same article again: same story
@@ -161,6 +162,7 @@ class StoryClusterer:
                 self.recent.popitem(last=False)
             out.story_of[aid] = sid
             touched.append(sid)
+        self._consolidate(out)
         self._archive()
         for aid, sid in out.story_of.items():
             out.story_of[aid] = self.resolve(sid)
@@ -343,14 +345,62 @@ class StoryClusterer:
             self._cache.clear()
         return tv, ev
 
+    def _consolidate(self, out: StoryAssignment) -> None:
+        """Second look at the small stories this batch opened: an article that arrived before
+        the story it belongs to had any members opens its own; now that the batch is placed,
+        such a story joins the best other story when it scores above the join threshold
+        (a recorded merge, like a bridge). Bounded: only stories of at most two articles,
+        each scored against its index candidates."""
+        s = self.settings
+        if s.consolidate_threshold <= 0:
+            return
+        opened = [sid for sid in dict.fromkeys(out.story_of.values()) if sid in self.stories]
+        opened = [sid for sid in opened if self.stories[sid].n <= 2 and sid not in self._known_before]
+        for sid in opened:
+            story = self.stories.get(sid)
+            if story is None:
+                continue
+            pseudo = _Prepared(
+                item=ClusterItem(article_id=story.founder, title="", text="", source="", published=None, embedding=None),
+                vec=story.centroid(),
+                terms=Counter(story.terms),
+                entities=Counter(story.entities),
+                display={},
+                numbers=list(story.numbers),
+                day=story.last,
+                text_words=[],
+                year=max(story.years, key=story.years.get) if story.years else None,
+                empty=False,
+            )
+            top = sorted(pseudo.entities, key=lambda e: -self.entity_df.idf(e))[:ENTITY_QUERY]
+            cands = [c for c in self.index.candidates(pseudo.vec, pseudo.day, top, s.candidates) if c != sid]
+            stories = [self.stories[c] for c in sorted(cands) if c in self.stories]
+            if not stories:
+                continue
+            emb = self._embedding_sims(pseudo.vec, stories)
+            at = weighted(pseudo.terms, self.term_df, ARTICLE_TERMS)
+            ae = weighted(pseudo.entities, self.entity_df)
+            best = max(
+                ((self.combine(self.features(pseudo, st, at, ae, float(emb[i]))), st.id) for i, st in enumerate(stories)),
+                default=(0.0, ""),
+            )
+            if best[0] >= s.consolidate_threshold:
+                self._merge_into(best[1], sid, out)
+
     def _maybe_merge(self, keep: str, other: str, out: StoryAssignment) -> None:
         """Merge two stories an article bridges, when their centroids agree too."""
         keep, other = self.resolve(keep), self.resolve(other)
         if keep == other or keep not in self.stories or other not in self.stories:
             return
-        a, b = self.stories[keep], self.stories[other]
-        if float(a.centroid() @ b.centroid()) < self.settings.merge_centroid:
+        if float(self.stories[keep].centroid() @ self.stories[other].centroid()) < self.settings.merge_centroid:
             return
+        self._merge_into(keep, other, out)
+
+    def _merge_into(self, keep: str, other: str, out: StoryAssignment) -> None:
+        keep, other = self.resolve(keep), self.resolve(other)
+        if keep == other or keep not in self.stories or other not in self.stories:
+            return
+        a, b = self.stories[keep], self.stories[other]
         # the older story (by founding order in the index of days, then size) survives
         if (b.first or 0, -b.n) < (a.first or 0, -a.n):
             a, b = b, a
