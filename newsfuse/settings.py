@@ -69,6 +69,8 @@ class ClusterSettings:
     merge_threshold: float = 0.5
     # ... and they merge when their centroids are at least this close
     merge_centroid: float = 0.6
+    # after a batch, a story of <= 2 articles it opened joins another scoring this (0: off)
+    consolidate_threshold: float = 0.4
     bucket_days: int = 7  # width of a time bucket of the story index
     archive_days: int = 60  # stories this far behind the newest date leave memory
     entity_postings: int = 16  # most recent stories remembered per entity
