@@ -52,6 +52,10 @@ def test_round_trip_keeps_every_field(store):
     assert (summary.article_count, summary.sources) == (2, ["Coastal Wire", "Harbor Gazette"])
     assert (summary.first_published, summary.last_published) == ("2031-03-04", "2031-03-05")
     assert (summary.corroborated, summary.single_source, summary.conflicting) == (1, 0, 1)
+    bundle_summary, bundle_dict, bundle_ids = store.story_bundle(story.id)
+    assert bundle_summary == summary and bundle_ids == [a.id for a in arts]
+    assert bundle_dict["claims"][1]["numbers"][1]["text"] == "6 million euros"
+    assert store.story_bundle("nope") is None
 
 
 def test_saving_the_same_batch_twice_changes_nothing(store):
@@ -135,6 +139,8 @@ def test_list_filters_and_orders(store):
     assert [s.id for s in store.list_stories(entity="ent-ek")] == ["story-orchard"]
     assert [s.id for s in store.list_stories(since="2031-04-01")] == ["story-orchard"]
     assert [s.id for s in store.list_stories(until="2031-03-04")] == ["story-bridge"]
+    assert [s.id for s in store.list_stories(until="2031-03-03")] == []
+    assert [s.id for s in store.list_stories(since="2031-03-05", until="2031-05-10")] == ["story-orchard", "story-bridge"]
     assert [s.id for s in store.list_stories(limit=1, offset=1)] == ["story-bridge"]
     with pytest.raises(ValueError):
         store.list_stories(order="random")

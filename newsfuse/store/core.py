@@ -64,6 +64,16 @@ def _last_word(name: str) -> str:
     return words[-1][:100] if words else ""
 
 
+def _day_after(value: str) -> str | None:
+    """'2031-03-04' -> '2031-03-05'; None when ``value`` is not a bare ISO date."""
+    from datetime import date, timedelta
+
+    try:
+        return (date.fromisoformat(value) + timedelta(days=1)).isoformat() if len(value) == 10 else None
+    except ValueError:
+        return None
+
+
 def _unique(ids: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(i for i in ids if i))
 
@@ -616,8 +626,9 @@ class Store:
         if since:
             q = q.where(func.coalesce(c.last_published, c.sort_time) >= since)
         if until:
-            bound = until + "\uffff" if len(until) <= 10 else until  # a bare date covers its whole day
-            q = q.where(func.coalesce(c.first_published, c.sort_time) <= bound)
+            day_after = _day_after(until)  # a bare date covers its whole day
+            started = func.coalesce(c.first_published, c.sort_time)
+            q = q.where(started < day_after if day_after else started <= until)
         if source:
             q = q.where(
                 c.id.in_(
