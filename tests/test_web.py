@@ -292,3 +292,20 @@ def test_posting_an_article_runs_the_pipeline_and_stores_it(client, store):
     again = client.post("/api/articles", content=UPLOAD_TEXT.encode(), headers={"content-type": "text/plain"})
     assert again.status_code == 201 and store.counts() == before
     assert again.json()["already_stored"] == [article["id"]]
+
+
+def test_a_citation_opens_the_closest_sentence_when_the_brief_paraphrases():
+    from newsfuse.serve.views import find_passage
+
+    a = make_article(
+        "Coastal Wire", "t", "2031-03-05",
+        "Authorities shut the bridge on Tuesday. Mayor Brandt put the repair bill at 6 million euros. "
+        "Commuters must use the northern ferry until summer.",
+        n=2,
+    )
+    p = find_passage("c0-0", a, "Repairs will cost 6 million euros, mayor Brandt said.", [])
+    assert p.text == "Mayor Brandt put the repair bill at 6 million euros." and not p.exact
+    exact = find_passage("c0-1", a, "Commuters must use the northern ferry until summer.", [])
+    assert exact.exact and exact.before.endswith("euros. ")
+    unrelated = find_passage("c0-2", a, "Orchard festival draws crowds.", [])
+    assert unrelated.text == "Authorities shut the bridge on Tuesday." and not unrelated.exact

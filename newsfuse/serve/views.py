@@ -68,28 +68,36 @@ def _sentence_bounds(text: str, pos: int) -> tuple[int, int]:
     return start, end
 
 
-def _best_sentence(text: str, target: str) -> tuple[int, int] | None:
-    """The sentence of ``text`` sharing most words with ``target`` (bounded scan)."""
-    want = {w.lower() for w in _WORD.findall(target)}
-    if not want:
-        return None
-    best: tuple[float, int, int] | None = None
-    start = 0
-    scan = text[:MAX_SCAN_CHARS]
-    for m in list(_SENTENCE_END.finditer(scan)) + [None]:
-        end = m.end() if m else len(scan)
-        words = {w.lower() for w in _WORD.findall(scan[start:end])}
-        if words:
+class SentenceIndex:
+    """An article's sentences with their word sets, built once per article per page."""
+
+    def __init__(self, text: str) -> None:
+        self.sentences: list[tuple[int, int, frozenset[str]]] = []
+        scan = text[:MAX_SCAN_CHARS]
+        start = 0
+        for m in list(_SENTENCE_END.finditer(scan)) + [None]:
+            end = m.end() if m else len(scan)
+            s = start
+            while s < end and scan[s].isspace():
+                s += 1
+            words = frozenset(w.lower() for w in _WORD.findall(scan[s:end]))
+            if words:
+                self.sentences.append((s, end, words))
+            start = end
+
+    def best(self, target: str) -> tuple[int, int] | None:
+        """The sentence sharing most words with ``target`` (None below 30 % of its words)."""
+        want = {w.lower() for w in _WORD.findall(target)}
+        if not want:
+            return None
+        best: tuple[float, int, int] | None = None
+        for s, e, words in self.sentences:
             score = len(want & words) / len(want)
             if best is None or score > best[0]:
-                best = (score, start, end)
-        start = end
-    if best is None or best[0] < 0.3:
-        return None
-    s, e = best[1], best[2]
-    while s < e and scan[s].isspace():
-        s += 1
-    return s, e
+                best = (score, s, e)
+        if best is None or best[0] < 0.3:
+            return None
+        return best[1], best[2]
 
 
 def make_passage(anchor: str, article: Article, start: int, end: int, exact: bool) -> Passage:
@@ -105,7 +113,8 @@ def make_passage(anchor: str, article: Article, start: int, end: int, exact: boo
     return Passage(anchor, article.id, article.source, article.title, start, end, before, text[start:end], after, exact)
 
 
-def find_passage(anchor: str, article: Article, sentence: str, evidence: list[dict[str, Any]]) -> Passage:
+def find_passage(anchor: str, article: Article, sentence: str, evidence: list[dict[str, Any]],
+                 index: dict[str, SentenceIndex] | None = None) -> Passage:
     """Where in ``article`` the cited ``sentence`` is: claim evidence, exact text, or closest."""
     for ev in evidence:
         if ev.get("article_id") == article.id and isinstance(ev.get("start"), int) and isinstance(ev.get("end"), int):
@@ -116,7 +125,10 @@ def find_passage(anchor: str, article: Article, sentence: str, evidence: list[di
         pos = article.text.find(probe[:300])
         if pos >= 0:
             return make_passage(anchor, article, pos, pos + len(probe), True)
-    found = _best_sentence(article.text, sentence)
+    index = index if index is not None else {}
+    if article.id not in index:
+        index[article.id] = SentenceIndex(article.text)
+    found = index[article.id].best(sentence)
     if found:
         return make_passage(anchor, article, found[0], found[1], False)
     s, e = _sentence_bounds(article.text, 0)
@@ -137,6 +149,7 @@ def source_labels(articles: list[Article]) -> dict[str, str]:
 
 def brief_lines(story: dict[str, Any], articles: dict[str, Article], labels: dict[str, str]) -> list[BriefLine]:
     claims = {c["id"]: c for c in story.get("claims", [])}
+    index: dict[str, SentenceIndex] = {}
     lines = []
     for i, b in enumerate(story.get("brief", [])):
         evidence = [ev for cid in b.get("claim_ids", []) for ev in claims.get(cid, {}).get("evidence", [])]
@@ -145,13 +158,15 @@ def brief_lines(story: dict[str, Any], articles: dict[str, Article], labels: dic
             art = articles.get(aid)
             if art is None:
                 continue
-            line.citations.append(Citation(labels.get(aid, aid[:8]), find_passage(f"c{i}-{j}", art, line.text, evidence)))
+            passage = find_passage(f"c{i}-{j}", art, line.text, evidence, index)
+            line.citations.append(Citation(labels.get(aid, aid[:8]), passage))
         lines.append(line)
     return lines
 
 
 def claim_views(story: dict[str, Any], articles: dict[str, Article], labels: dict[str, str]) -> list[dict[str, Any]]:
     order = {"conflicting": 0, "corroborated": 1, "single_source": 2}
+    index: dict[str, SentenceIndex] = {}
     out = []
     for k, c in enumerate(story.get("claims", [])):
         evidence = []
@@ -159,7 +174,7 @@ def claim_views(story: dict[str, Any], articles: dict[str, Article], labels: dic
             art = articles.get(ev.get("article_id", ""))
             if art is None:
                 continue
-            p = find_passage(f"e{k}-{j}", art, ev.get("sentence", ""), [ev])
+            p = find_passage(f"e{k}-{j}", art, ev.get("sentence", ""), [ev], index)
             evidence.append(Citation(labels.get(art.id, art.source), p))
         numbers = [
             {"text": n.get("text", ""), "source": n.get("source") or labels.get(n.get("article_id", ""), ""), "article_id": n.get("article_id", "")}
