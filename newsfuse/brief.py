@@ -38,7 +38,6 @@ from newsfuse.types import (
 W_SUPPORT = 1.0
 W_CENTRAL = 1.2
 W_AGREE = 2.0
-W_CONTENT = 0.0
 W_POSITION = 0.6
 W_LEAD = 0.35
 W_DAMAGE = 0.35
@@ -140,7 +139,6 @@ def select_sentences(
             W_SUPPORT * support
             + W_CENTRAL * float(central[s.index])
             + W_AGREE * float(agree[s.index])
-            + W_CONTENT * min(len(s.tokens), 24) / 24
             + W_POSITION * (1.0 - s.relative_position) ** 2
             + (W_LEAD if s.position == 0 else 0.0)
             - W_DAMAGE * s.damage

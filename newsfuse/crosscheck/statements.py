@@ -104,12 +104,12 @@ class Statement:
         """How much a reader could check in it: numbers, dates, attributed quotes, names."""
         score = 0.0
         if self.quantities:
-            score += 2.0
+            score += 3.0
         if any(is_absolute_date(d) for d in self.dates):
-            score += 1.0
+            score += 1.5
         if any(q.speaker for q in self.quotes):
             score += 1.5
-        score += min(len(self.entities), 3) * 0.5
+        score += min(len(self.entities), 3) * 0.25
         return score
 
 
