@@ -29,9 +29,16 @@ from newsfuse.settings import Settings  # noqa: E402
 @pytest.fixture(scope="module")
 def local_ray():
     """One small local Ray for the module: 2 logical CPUs, 1 GB object store, no dashboard."""
-    if not ray.is_initialized():
-        ray.init(num_cpus=2, object_store_memory=1_000_000_000, include_dashboard=False,
-                 log_to_driver=False, logging_level="ERROR")
+    for attempt in range(3):
+        if ray.is_initialized():
+            break
+        try:
+            ray.init(num_cpus=2, object_store_memory=1_000_000_000, include_dashboard=False,
+                     log_to_driver=False, logging_level="ERROR")
+        except Exception:  # Ray gives its raylet 30 s to register: a busy machine can miss it
+            ray.shutdown()
+            if attempt == 2:
+                raise
     yield
     ray.shutdown()
 
@@ -44,10 +51,13 @@ def small_options():
                       embed_cpus=0.5, story_cpus=0.5, light_task_cpus=0.25)
 
 
-def single_process_partition(inputs: list[str], tmp_path: Path) -> set[frozenset[str]]:
+def single_process_partition(inputs: list[str], tmp_path: Path, stdin: bytes | None = None) -> set[frozenset[str]]:
+    import io
+
     from newsfuse.pipeline import analyze
 
-    analysis = analyze(inputs, store=str(tmp_path / "single.sqlite"), settings=Settings(), until="cluster")
+    analysis = analyze(inputs, store=str(tmp_path / "single.sqlite"), settings=Settings(), until="cluster",
+                       stdin=io.BytesIO(stdin) if stdin is not None else None)
     return {frozenset(s.article_ids) for s in analysis.stories}
 
 
@@ -176,14 +186,28 @@ def test_gpu_split_embedding_matches_bundled_model():
 
 
 # --------------------------------------------------------------------------- Ray runs
+# one more article, piped on stdin: an unrelated local story we wrote for this test
+STDIN_ARTICLE = json.dumps({
+    "title": "Library extends weekend opening hours",
+    "source": "Valley Herald",
+    "published": "2024-05-04",
+    "text": "The central library will open on Sundays from June, the town council decided on "
+            "Thursday. Opening hours on Saturdays grow from four to seven hours, and two "
+            "part-time librarians will be hired to cover the extra shifts.",
+}).encode() + b"\n"
+
+
 def test_ray_examples_same_stories_as_single_process(tmp_path, local_ray):
+    import io
+
     from newsfuse.scale import run_ray
 
-    expected = single_process_partition([str(EXAMPLES)], tmp_path)
+    inputs = [str(EXAMPLES), "-"]
+    expected = single_process_partition(inputs, tmp_path, stdin=STDIN_ARTICLE)
     store_url = str(tmp_path / "ray.sqlite")
     work = tmp_path / "work"
-    result = run_ray([str(EXAMPLES)], store_url=store_url, out_parquet=str(work), settings=Settings(),
-                     progress=False, options=small_options())
+    result = run_ray(inputs, store_url=store_url, out_parquet=str(work), settings=Settings(),
+                     progress=False, options=small_options(), stdin=io.BytesIO(STDIN_ARTICLE))
     ids = parquet_ids(work)
     assert len(ids) == len(set(ids)) and ids
     assert store_partition(store_url, ids) == expected
@@ -209,9 +233,13 @@ def test_ray_examples_same_stories_as_single_process(tmp_path, local_ray):
     assert {a.id for a in analysis.articles} == set(ids)
     validate(analysis_to_dict(analysis))
 
+    with open_store(store_url) as store:
+        piped = [a for a in store.load_articles(ids) if a.path == "-"]
+    assert [a.title for a in piped] == ["Library extends weekend opening hours"]
+
     # rerunning the finished run changes nothing
-    again = run_ray([str(EXAMPLES)], store_url=store_url, out_parquet=str(work), settings=Settings(),
-                    progress=False, options=small_options())
+    again = run_ray(inputs, store_url=store_url, out_parquet=str(work), settings=Settings(),
+                    progress=False, options=small_options(), stdin=io.BytesIO(STDIN_ARTICLE))
     assert again.new_articles == 0 and again.resumed
     with open_store(store_url) as store:
         assert store.counts() == before
@@ -259,7 +287,7 @@ def test_ray_run_killed_mid_way_resumes_without_duplicates(tmp_path):
         "from newsfuse.settings import Settings\n"
         "args = json.loads(sys.argv[1])\n"
         "opts = RayOptions(extract_actors=1, embed_actors=1, story_actors=1, embed_cpus=0.5,"
-        " story_cpus=0.5, extract_batch=8, embed_batch_cpu=8)\n"
+        " story_cpus=0.5, extract_batch=8, embed_batch_cpu=8, write_batch=8)\n"
         "r = run_ray(args['inputs'], store_url=args['store'], out_parquet=args['work'],"
         " settings=Settings(), num_workers=1, progress=False, options=opts)\n"
         "print('NEW', r.new_articles)\n"

@@ -57,6 +57,7 @@ class RayOptions:
     extract_batch: int = 64  # articles per spaCy call
     embed_batch_cpu: int = 128  # articles per embedding call on CPU
     embed_batch_gpu: int = 1024  # ... and on a GPU (the GPU must be fed large batches)
+    write_batch: int = 1024  # articles per Parquet part (the unit a killed run redoes at most)
     light_task_cpus: float = 0.25  # ingest / repair / write tasks
     extract_cpus: float = 1.0  # logical CPUs Ray reserves per spaCy actor
     embed_cpus: float = 1.0  # ... per CPU embedding actor (GPU actors also take one CPU)
@@ -260,7 +261,7 @@ def annotate_shards(
         **embed_args,
     )
     ds = ds.map_batches(
-        _write_task, batch_size=None, batch_format="pyarrow",
+        _write_task, batch_size=options.write_batch, batch_format="pyarrow",
         fn_kwargs={"out_dir": work_dir, "counter": counter}, **light,
     )
     for _ in ds.iter_batches(batch_size=None):
@@ -558,17 +559,26 @@ def run_ray(
     t0 = time.perf_counter()
 
     inputs = list(inputs)
-    stdin_name: tuple[str, str] | None = None
+    spooled: str | None = None
+    stdin_errors: list[InputError] = []
     if "-" in inputs:
-        spooled = _spool_stdin(stdin or sys.stdin.buffer, work_dir, settings.ingest.max_input_bytes)
-        inputs[inputs.index("-")] = spooled
-        stdin_name = (spooled, "-")
+        from newsfuse.ingest.build import input_error
+        from newsfuse.limits import InputTooLarge
+
+        try:
+            spooled = _spool_stdin(stdin or sys.stdin.buffer, work_dir, settings.ingest.max_input_bytes)
+            inputs[inputs.index("-")] = spooled
+        except InputTooLarge as exc:
+            stdin_errors.append(input_error("NF005", "-", f"{exc.size:,} bytes > {settings.ingest.max_input_bytes:,}"))
+            inputs.remove("-")
     shards, expand_errors = make_shards(
         inputs, jsonl_chunk_bytes=options.jsonl_chunk_bytes, parquet_row_groups=options.parquet_row_groups
     )
-    if stdin_name:
+    expand_errors = stdin_errors + expand_errors
+    if spooled:
+        real = os.path.realpath(spooled)
         shards = [
-            Shard(**{**s.row(), "name": "-"}) if s.path == os.path.realpath(stdin_name[0]) else s  # type: ignore[arg-type]
+            Shard(**{**s.row(), "name": "-"}) if os.path.realpath(s.path) == real else s  # type: ignore[arg-type]
             for s in shards
         ]
     fingerprint = run_fingerprint(shards)
