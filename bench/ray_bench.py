@@ -206,14 +206,16 @@ def bench_engines(n: int, workers: list[int], skip_single: bool) -> None:
                          rate(k, tm.get("extract")), "(in cluster)", rate(k, tm.get("cluster")),
                          rate(k, (tm.get("crosscheck", 0) + tm.get("brief", 0) + tm.get("store", 0)) or None),
                          rate(k, wall), f"{peak / 2**20:,.0f} MiB", f"{wall:,.1f}"])
+            print("done:", " | ".join(rows[-1]), file=sys.stderr, flush=True)
         for w in workers:
             res, wall, peak = run_measured(
                 [sys.executable, "-c", RAY, str(tmp / "corpus"), str(tmp / f"ray{w}.sqlite"),
                  str(tmp / f"work{w}"), str(w)], env)
             busy, tm, k = res["busy"], res["timings"], res["articles"]
-            rows.append([f"ray (local)", str(w), f"{k:,}", rate(k, busy.get("ingest")), rate(k, busy.get("repair")),
+            rows.append(["ray (local)", str(w), f"{k:,}", rate(k, busy.get("ingest")), rate(k, busy.get("repair")),
                          rate(k, busy.get("extract")), rate(k, busy.get("embed")), rate(k, tm.get("cluster")),
                          rate(k, tm.get("stories")), rate(k, wall), f"{peak / 2**20:,.0f} MiB", f"{wall:,.1f}"])
+            print("done:", " | ".join(rows[-1]), file=sys.stderr, flush=True)
         head = ["engine", "workers", "articles", "ingest a/s", "repair a/s", "extract a/s", "embed a/s",
                 "cluster a/s", "stories+store a/s", "overall a/s", "peak memory (PSS)", "wall s"]
         print_table(head, rows)
@@ -263,7 +265,6 @@ def bench_gpu(n_sentences: int, tokenize_batch_rows: int, gpu_batch_rows: int) -
     if not torch.cuda.is_available():
         print("no GPU: torch.cuda.is_available() is False; the GPU section was not measured")
         return
-    import numpy as np
     import pyarrow as pa
     import ray
     import ray.data
@@ -327,7 +328,6 @@ def bench_gpu(n_sentences: int, tokenize_batch_rows: int, gpu_batch_rows: int) -
     finally:
         ray.shutdown()
     print_table(["embedding path", "sentences", "sentences/s", "GPU utilisation mean / max"], rows)
-    _ = np
 
 
 def _util(samples: list[float]) -> str:
