@@ -47,6 +47,7 @@ KINDS = ("unicode", "whitespace", "debris", "hyphen", "punctuation_space", "quot
          "glued_sentence", "doubled_word", "loop", "garbled")
 
 _DEBRIS_SUSPECT_CONFIDENCE = 0.4
+_MAX_ROUNDS = 4
 
 
 def repair_text(text: str, settings: RepairSettings | None = None) -> RepairResult:
@@ -69,24 +70,25 @@ def repair_text(text: str, settings: RepairSettings | None = None) -> RepairResu
         ledger.apply(keep)
         return len(keep)
 
-    run(mojibake_edits)
-    run(invisible_edits)
-    _until_stable(lambda: run(whitespace_edits))
-
-    def debris(current: str) -> list[Edit]:
+    def debris_pass(current: str) -> list[Edit]:
         edits, suspects = debris_edits(current)
         if "debris" not in disabled:
             for a, b in suspects:
                 ledger.flag("debris", a, b, _DEBRIS_SUSPECT_CONFIDENCE)
         return edits
 
-    run(debris)
-    run(hyphen_edits)
-    run(punctuation_space_edits)
-    run(quote_edits)
-    run(glued_edits)
-    _until_stable(lambda: run(lambda t: loop_edits(t, s.max_loop_words)))
-    _until_stable(lambda: run(whitespace_edits))
+    def one_round() -> int:
+        changed = run(mojibake_edits) + run(invisible_edits)
+        changed += _until_stable(lambda: run(whitespace_edits))
+        changed += run(debris_pass) + run(hyphen_edits) + run(punctuation_space_edits)
+        changed += run(quote_edits) + run(glued_edits)
+        changed += _until_stable(lambda: run(lambda t: loop_edits(t, s.max_loop_words)))
+        changed += _until_stable(lambda: run(whitespace_edits))
+        return changed
+
+    # a repair can expose damage an earlier pass already looked for (a loop collapses into a
+    # lone "Advertisement" line): rounds until nothing changes, so repairing twice is a no-op
+    _until_stable(one_round, limit=_MAX_ROUNDS)
 
     garbled: list[Span] = []
     if s.flag_garbled and "garbled" not in disabled:
@@ -106,10 +108,14 @@ def repair_article(article: Article, settings: RepairSettings | None = None) -> 
                                garbled=result.garbled)
 
 
-def _until_stable(step: Callable[[], int], limit: int = 4) -> None:
+def _until_stable(step: Callable[[], int], limit: int = 4) -> int:
+    total = 0
     for _ in range(limit):
-        if not step():
-            return
+        n = step()
+        total += n
+        if not n:
+            break
+    return total
 
 
 def _disjoint(edits: list[Edit]) -> list[Edit]:

@@ -82,7 +82,8 @@ def debris_edits(text: str) -> tuple[list[Edit], list[tuple[int, int]]]:
     pos = 0
     n = len(text)
     lines = text.split("\n")
-    for idx, line in enumerate(lines):
+    verdicts: dict[str, float | None] = {}  # repeated lines (hostile input) are judged once
+    for line in lines:
         start = pos
         end = start + len(line)
         pos = end + 1
@@ -90,7 +91,12 @@ def debris_edits(text: str) -> tuple[list[Edit], list[tuple[int, int]]]:
         if not stripped or len(stripped) > 5000:
             continue
         words = _WORD.findall(stripped)
-        verdict = _line_verdict(stripped, words)
+        if stripped in verdicts:
+            verdict = verdicts[stripped]
+        else:
+            verdict = _line_verdict(stripped, words)
+            if len(verdicts) < 10_000:
+                verdicts[stripped] = verdict
         if verdict is not None:
             edits.append(_cut_line(text, start, end, n, verdict))
             continue

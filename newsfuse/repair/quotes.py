@@ -36,7 +36,7 @@ _SPLIT_CONTRACTION = re.compile(
     r"[ \t]?\.[ \t]?[”\"’'][ \t]?(re|ve|ll|m|s|d|t|Re|Ve|Ll|M|S|D|T|RE|VE|LL)\b(?=[ \t,.;:!?])"
 )
 _BASE_BEFORE = re.compile(r"(?<![A-Za-z])[A-Za-z]{1,8}$")
-_CLOSE_PUSHED = re.compile(r"(?<=[^\W_][.,!?])[ \t]+”(?=[ \t]*(?:$|\n|[,.;:)’‘]|[ \t]+\S))")
+_CLOSE_PUSHED = re.compile(r"(?<=[^\W_][.,!?])[ \t]+”(?=$|[\s,.;:)’‘])")
 _OPEN_SPACED = re.compile(r"(?:(?<=[\s(\[—–])|^)“[ \t]+(?=[^\W_])")
 _OPEN_AT_END = re.compile(r"(?<=[^\W_][.,!?])[ \t]*“[ \t]*(?=\n|$)")
 

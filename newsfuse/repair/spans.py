@@ -125,6 +125,8 @@ class Ledger:
     def flag(self, kind: str, start: int, end: int, confidence: float) -> Span:
         """Record a suggestion on CURRENT offsets without changing text; returns its original span."""
         os_, oe = self.to_original(start, end)
+        if any(f.kind == kind and f.start == os_ and f.end == oe for f in self.flags):
+            return Span(os_, oe)  # already flagged in an earlier round
         self.flags.append(Repair(kind, os_, oe, self.original[os_:oe], self.original[os_:oe],
                                  confidence))
         return Span(os_, oe)

@@ -11,7 +11,8 @@ import re
 from newsfuse.repair.spans import Edit
 
 _INNER_RUN = re.compile(r"(?<=\S)[ \t]{2,}(?=\S)|(?<=\S)\t(?=\S)")
-_LINE_EDGE = re.compile(r"[ \t]+(?=\n)|(?<=\n)[ \t]+")
+# (?<![ \t]) anchors each try at the start of a run: no quadratic rescans of long runs
+_LINE_EDGE = re.compile(r"(?<![ \t])[ \t]+(?=\n)|(?<=\n)[ \t]+")
 _BLANK_LINES = re.compile(r"\n{3,}")
 
 
