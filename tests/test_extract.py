@@ -81,3 +81,17 @@ def test_long_article_is_processed_in_chunks():
 @pytest.mark.slow
 def test_hundred_thousand_word_article():
     _long_article(3500)  # about 100,000 words
+
+
+def test_pathological_runs_stay_linear():
+    """Runs of one character must not make any rule regex backtrack (no timing assertion:
+    a quadratic pattern would make this test hang, which is the failure)."""
+    from newsfuse.extract import find_dates, parse_quantities
+    from newsfuse.extract.quotes import find_direct_quotes
+
+    for text in (".", "?!", "1", "1,", "\u201c", '"', "approx. ", "Mr ", "said "):
+        blob = text * (200_000 // len(text)) + " A"
+        assert split_sentences(blob) is not None
+        parse_quantities(blob)
+        find_dates(blob)
+        find_direct_quotes(blob)

@@ -248,6 +248,8 @@ class _Components:
         self.parent = list(range(len(nodes)))
         self.nodes = nodes
         self.members: dict[int, list[int]] = {i: [i] for i in range(len(nodes))}
+        self._facts: dict[int, tuple] = {}
+        self._articles: dict[int, set[str]] = {}
 
     def find(self, i: int) -> int:
         while self.parent[i] != i:
@@ -256,6 +258,20 @@ class _Components:
         return i
 
     def facts(self, root: int) -> tuple[set[str], set[str], set[str], set[str], int, set[str]]:
+        """(first names, genders, roles, articles with a full name, known count, surnames);
+        cached per component and combined on union, so merging stays linear."""
+        cached = self._facts.get(root)
+        if cached is None:
+            cached = self._facts[root] = self._compute(root)
+        return cached
+
+    def articles(self, root: int) -> set[str]:
+        cached = self._articles.get(root)
+        if cached is None:
+            cached = self._articles[root] = set().union(*(self.nodes[i].articles for i in self.members[root]))
+        return cached
+
+    def _compute(self, root: int) -> tuple[set[str], set[str], set[str], set[str], int, set[str]]:
         firsts: set[str] = set()
         genders: set[str] = set()
         roles: set[str] = set()
@@ -297,8 +313,15 @@ class _Components:
             return
         if len(self.members[a]) < len(self.members[b]):
             a, b = b, a
+        fa, fb = self.facts(a), self.facts(b)
+        merged = (fa[0] | fb[0], fa[1] | fb[1], fa[2] | fb[2], fa[3] | fb[3], fa[4] + fb[4], fa[5] | fb[5])
+        articles = self.articles(a) | self.articles(b)
         self.parent[b] = a
         self.members[a].extend(self.members.pop(b))
+        self._facts.pop(b, None)
+        self._articles.pop(b, None)
+        self._facts[a] = merged
+        self._articles[a] = articles
 
 
 def _first_compatible(a: str, b: str) -> bool:
@@ -314,6 +337,15 @@ def _context_overlap(a: Node, b: Node) -> float:
     if not ca or not cb:
         return 0.0
     return len(ca & cb) / min(len(ca), len(cb))
+
+
+def _block_keys(name: str) -> set[str]:
+    first_word = name.split()[0]
+    keys = {"p:" + name[:3], "s:" + name[:1] + name[-3:], "t:" + translit_key(first_word)}
+    code = jellyfish.metaphone(first_word)
+    if code:
+        keys.add("m:" + code[:3])
+    return keys
 
 
 def _acronym(words: str) -> str:
@@ -343,18 +375,50 @@ def link_entities(
     candidates: dict[tuple[int, int], tuple[float, str]] = {}
     threshold = name_similarity_threshold / 100.0
 
-    # blocking: person nodes by first letter of a surname, others by first letter of the key
-    blocks: dict[tuple[str, str], list[int]] = defaultdict(list)
+    # identical names (the same full name, lone surname or normalised name) are merged
+    # first without comparing them pairwise; only one representative per name is compared
+    # below, so a story where 1,000 articles say "Trump" costs one comparison, not 500,000
+    representatives: list[int] = []
+    by_signature: dict[tuple, int] = {}
     for i, node in enumerate(nodes):
-        letters = {s[:1] for s in node.surnames} if node.group == "PERSON" else {node.key[:1]}
-        for letter in letters:
-            if letter:
-                blocks[(node.group, letter)].append(i)
-        if node.group in ("ORG", "place") and " " in node.key:
-            blocks[(node.group, "acr:" + _acronym(node.key))].append(i)
-        elif node.group in ("ORG", "place") and node.key.isalpha():
-            blocks[(node.group, "acr:" + node.key)].append(i)
+        if node.known is not None:
+            representatives.append(i)
+            continue
+        if node.group == "PERSON":
+            signature: tuple = ("F", tuple(sorted(node.first_names)), node.key) if node.full else ("O", node.key)
+        else:
+            signature = (node.group, node.key)
+        rep = by_signature.get(signature)
+        if rep is None:
+            by_signature[signature] = i
+            representatives.append(i)
+            continue
+        if comps.can_merge(comps.find(rep), comps.find(i)) is None:
+            comps.union(rep, i)
+        else:
+            representatives.append(i)  # kept apart (e.g. two roles): compared on its own
 
+    # blocking: a pair is compared only when it shares a key that any mergeable pair shares
+    # (same first three letters: truncations; same first letter + ending: typos; same
+    # metaphone start; same transliteration key; acronym), so a big story never compares
+    # all pairs of names that merely start with the same letter
+    blocks: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for i in representatives:
+        node = nodes[i]
+        names = list(node.surnames) if node.group == "PERSON" else [node.key]
+        keys: set[str] = set()
+        for name in names:
+            if not name:
+                continue
+            keys.update(_block_keys(name))
+        if node.group in ("ORG", "place") and " " in node.key:
+            keys.add("acr:" + _acronym(node.key))
+        elif node.group in ("ORG", "place") and node.key.isalpha():
+            keys.add("acr:" + node.key)
+        for key in keys:
+            blocks[(node.group, key)].append(i)
+
+    seen_pairs: set[tuple[int, int]] = set()
     pairs: list[tuple[float, int, int]] = []
     for (group, _), members in blocks.items():
         for x in range(len(members)):
@@ -363,6 +427,9 @@ def link_entities(
                 b = members[y]
                 if a >= first_known and b >= first_known:
                     continue  # known entities are already distinct
+                if (a, b) in seen_pairs:
+                    continue
+                seen_pairs.add((a, b))
                 score = _pair_score(nodes[a], nodes[b], group)
                 if score >= 0.7:
                     pairs.append((score, a, b))
@@ -408,7 +475,7 @@ def link_entities(
         top_score, top = ranked[0]
         runner = ranked[1][0] if len(ranked) > 1 else 0.0
         raw = max(s for s, o in options if o == top)
-        component_articles = set().union(*(nodes[m].articles for m in comps.members[comps.find(top)]))
+        component_articles = comps.articles(comps.find(top))
         shares_article = bool(nodes[orphan].articles & component_articles)
         overlap = _context_overlap(nodes[orphan], nodes[top])
         evidence = shares_article or overlap >= 0.3 or raw >= 0.9
@@ -424,6 +491,10 @@ def link_entities(
 def _vote_person_surnames(nodes: list[Node]) -> None:
     """A lone name tagged ORG/GPE that is the surname of a full PERSON name becomes a person."""
     surnames = {n.key for n in nodes if n.group == "PERSON" and n.full}
+    person_label_votes: Counter[str] = Counter()
+    for n in nodes:
+        if n.group == "PERSON":
+            person_label_votes[n.key] += n.labels["PERSON"]
     place_votes: Counter[str] = Counter()
     for node in nodes:
         if node.group != "PERSON":
@@ -457,7 +528,7 @@ def _vote_person_surnames(nodes: list[Node]) -> None:
             node.key = tokens[1]
             continue
         if node.group != "PERSON" and " " not in node.key and (node.key in surnames or node.key in translit_surnames):
-            person_votes = sum(n.labels["PERSON"] for n in nodes if n.group == "PERSON" and n.key == node.key)
+            person_votes = person_label_votes[node.key]
             if person_votes >= place_votes[node.key]:
                 node.group = "PERSON"
                 token = node.key

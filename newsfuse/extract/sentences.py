@@ -21,8 +21,10 @@ ABBREVIATIONS = frozenset(
 )
 
 # sentence-final punctuation, optional closers, whitespace, then what may start a sentence
+# (a match starts only at the first mark of a run and never backtracks, so a run of
+# 100k dots costs linear time, not quadratic)
 _BOUNDARY = re.compile(
-    r"[.!?\u2026]+[\"'\u201d\u2019\u00bb)\]]*[ \t\u00a0]+(?=[\"'\u201c\u2018\u00ab(\[]?[A-Z0-9\u00c0-\u00de])"
+    r"(?<![.!?\u2026])[.!?\u2026]++[\"'\u201d\u2019\u00bb)\]]*+[ \t\u00a0]++(?=[\"'\u201c\u2018\u00ab(\[]?[A-Z0-9\u00c0-\u00de])"
 )
 _PARAGRAPH = re.compile(r"[^\n]+")
 _WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]{0,12})$")
