@@ -93,7 +93,7 @@ class CrosscheckSettings:
     max_embedded_sentences: int = 256
     use_embeddings: bool = True
     min_statement_words: int = 5  # shorter sentences (datelines, headings) are not aligned
-    max_single_source_per_article: int = 8  # most checkable unaligned sentences kept as claims
+    max_single_source_per_article: int = 12  # most checkable unaligned sentences kept as claims
     max_sentences_per_article: int = 400
 
 
