@@ -67,7 +67,7 @@ class _Prepared:
     numbers: list[float]
     day: int | None
     text_words: list[str]  # tokens of the body (shingles, exact-copy key)
-    year: int | None  # publication year, else the latest year the text mentions
+    years: tuple[int, ...]  # publication year and the years the text mentions
     empty: bool
 
 
@@ -86,15 +86,15 @@ def _vector(value: object) -> np.ndarray:
 _YEAR = re.compile(r"\b(19[0-9]\d|20\d\d)\b")
 
 
-def _year_hint(day: int | None, title: str, text: str) -> int | None:
-    """A coarse date for undated articles: the latest plausible year the text mentions
-    (an article rarely mentions years after its own). Dated articles use their own year."""
-    if day is not None:
-        return date.fromordinal(day).year
+def _years(day: int | None, title: str, text: str) -> tuple[int, ...]:
+    """A coarse time for undated articles: the years the text mentions (at most 10, none
+    after this year), plus the publication year when there is one."""
     this_year = date.today().year
-    years = [int(y) for y in _YEAR.findall(f"{title}\n{text[:5000]}")]
-    years = [y for y in years if y <= this_year]
-    return max(years) if years else None
+    years = {int(y) for y in _YEAR.findall(f"{title}\n{text[:5000]}")}
+    years = sorted((y for y in years if y <= this_year), reverse=True)[:10]
+    if day is not None:
+        years.append(date.fromordinal(day).year)
+    return tuple(sorted(set(years)))
 
 
 def _day(published: str | None) -> int | None:
@@ -206,7 +206,7 @@ class StoryClusterer:
             display=display,
             numbers=nums,
             day=day,
-            year=_year_hint(day, title, text),
+            years=_years(day, title, text),
             empty=not (title.strip() or text.strip()),
         )
 
@@ -251,7 +251,7 @@ class StoryClusterer:
             p.display,
             p.item.source or "",
             p.day,
-            p.year,
+            p.years,
         )
         if duplicate:
             story.duplicates += 1
@@ -323,9 +323,19 @@ class StoryClusterer:
         if p.day is not None and story.first is not None and story.last is not None:
             gap = max(story.first - p.day, p.day - story.last, 0)
             decay = 0.5 ** (gap / max(self.settings.time_half_life_days, 1e-6))
-        elif p.year is not None and story.years and min(abs(p.year - y) for y in story.years) >= 2:
-            decay = self.settings.year_mismatch  # undated: only the years can tell
+        elif p.years and story.latest and self._years_disagree(p.years, story):
+            decay = self.settings.year_mismatch  # undated, and the years say 2008 vs 2013
         return emb, lex, ent, num, decay
+
+    @staticmethod
+    def _years_disagree(years: tuple[int, ...], story: StoryProfile) -> bool:
+        """The article's latest year is two or more from every member's latest year, and no
+        year is mentioned on both sides (articles mention the past; the latest year they
+        mention is a lower bound on when they were written)."""
+        latest = max(years)
+        if min(abs(latest - y) for y in story.latest) < 2:
+            return False
+        return not any(y in story.years for y in years)
 
     def combine(self, f: tuple[float, float, float, float, float]) -> float:
         s = self.settings
@@ -369,7 +379,7 @@ class StoryClusterer:
                 numbers=list(story.numbers),
                 day=story.last,
                 text_words=[],
-                year=max(story.years, key=story.years.get) if story.years else None,
+                years=tuple(story.years),
                 empty=False,
             )
             top = sorted(pseudo.entities, key=lambda e: -self.entity_df.idf(e))[:ENTITY_QUERY]

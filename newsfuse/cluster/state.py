@@ -43,6 +43,7 @@ class StoryProfile:
     first: int | None = None
     last: int | None = None
     years: dict[int, int] = field(default_factory=dict)  # publication or mentioned years
+    latest: dict[int, int] = field(default_factory=dict)  # each member's latest such year
     duplicates: int = 0  # members that are copies of another member
 
     def centroid(self) -> np.ndarray:
@@ -65,13 +66,16 @@ class StoryProfile:
         display: dict[str, str],
         source: str,
         day: int | None,
-        year: int | None = None,
+        years: tuple[int, ...] = (),
     ) -> None:
         self.n += 1
         self.__dict__.pop("_centroid", None)
-        if year is not None:
+        for year in years:
             self.years[year] = self.years.get(year, 0) + 1
-            self.years = _cap(self.years, 20)
+        if years:
+            self.latest[max(years)] = self.latest.get(max(years), 0) + 1
+        self.years = _cap(self.years, 20)
+        self.latest = _cap(self.latest, 20)
         self.vsum = vec.astype(np.float32).copy() if self.vsum.size == 0 else self.vsum + vec
         if len(self.exemplar_ids) < EXEMPLARS:
             self.exemplar_ids.append(article_id)
@@ -127,6 +131,8 @@ class StoryProfile:
         self.sources = _cap(self.sources, MAX_SOURCES)
         for y, c in other.years.items():
             self.years[y] = self.years.get(y, 0) + c
+        for y, c in other.latest.items():
+            self.latest[y] = self.latest.get(y, 0) + c
         for key, name in other.display.items():
             self.display.setdefault(key, name)
         self._trim_display()
@@ -157,6 +163,7 @@ class StoryProfile:
             "last": self.last,
             "duplicates": self.duplicates,
             "years": [[k, v] for k, v in self.years.items()],
+            "latest": [[k, v] for k, v in self.latest.items()],
         }
 
     @classmethod
@@ -178,4 +185,5 @@ class StoryProfile:
             last=meta["last"],
             duplicates=int(meta.get("duplicates", 0)),
             years={int(k): int(v) for k, v in meta.get("years", [])},
+            latest={int(k): int(v) for k, v in meta.get("latest", [])},
         )

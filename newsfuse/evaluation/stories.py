@@ -220,6 +220,71 @@ def embeddings_hdbscan(items: Sequence[dict[str, Any]]) -> dict[str, str]:
     }
 
 
+# --------------------------------------------------------------------------- pairs
+def pair_calibration(path: str | Path, settings: Any = None) -> dict[str, Any]:
+    """How the join decision agrees with human same-story ratings (SemEval-2022 task 8 layout:
+    ``text1``, ``text2``, ``Overall`` 1 = same .. 4 = different).
+
+    Each pair's first article founds a story in a fresh clusterer whose document frequencies
+    have seen every text of the file; the second article is scored against it with the very
+    ``features``/``combine`` the clusterer uses. Reports ROC AUC over the pairs rated <= 1.5
+    (same) or >= 3.5 (different), and how many of each the join threshold gets right.
+    """
+    from collections import Counter
+
+    from sklearn.metrics import roc_auc_score
+
+    from newsfuse.cluster import StoryClusterer, cluster_items
+    from newsfuse.cluster.assign import ARTICLE_TERMS
+    from newsfuse.cluster.lexical import weighted
+    from newsfuse.extract import annotate
+    from newsfuse.settings import ClusterSettings
+    from newsfuse.types import Article
+
+    settings = settings or ClusterSettings()
+    pairs = []
+    for line in Path(path).read_text(encoding="utf-8").splitlines():
+        row = json.loads(line) if line.strip() else None
+        if row and row.get("text1") and row.get("text2") and row.get("Overall") is not None:
+            overall = float(row["Overall"])
+            if overall <= 1.5 or overall >= 3.5:
+                pairs.append((row["text1"], row["text2"], overall <= 1.5))
+    texts = list(dict.fromkeys(t for a, b, _ in pairs for t in (a, b)))
+    articles = []
+    for n, text in enumerate(texts):
+        first, _, rest = text.strip().partition("\n")
+        title, body = (first, rest) if rest.strip() and len(first) < 200 else ("", text)
+        articles.append(Article(id=f"t{n}", path="pairs", source="", title=title, text=body, original_text=body))
+    items = {it.article_id: it for it in cluster_items(articles, annotate(articles))}
+    by_text = {t: items[f"t{n}"] for n, t in enumerate(texts)}
+    warm = StoryClusterer(settings=settings)
+    prepared = {aid: warm._prepare(it) for aid, it in items.items()}
+    for p in prepared.values():
+        warm.term_df.add(p.terms)
+        warm.entity_df.add(p.entities)
+    scores_, labels = [], []
+    for a, b, same in pairs:
+        clusterer = StoryClusterer(settings=settings)
+        clusterer.term_df, clusterer.entity_df = warm.term_df, warm.entity_df
+        clusterer.add([by_text[a]])
+        story = next(iter(clusterer.stories.values()))
+        pb = prepared[by_text[b].article_id]
+        f = clusterer.features(
+            pb, story, weighted(pb.terms, warm.term_df, ARTICLE_TERMS), weighted(pb.entities, warm.entity_df)
+        )
+        scores_.append(clusterer.combine(f))
+        labels.append(same)
+    joined = Counter((same, sc >= settings.join_threshold) for sc, same in zip(scores_, labels))
+    return {
+        "pairs_same": labels.count(True),
+        "pairs_different": labels.count(False),
+        "roc_auc": round(float(roc_auc_score(labels, scores_)), 4),
+        "join_threshold": settings.join_threshold,
+        "same_joined": joined[(True, True)],
+        "different_kept_apart": joined[(False, False)],
+    }
+
+
 # --------------------------------------------------------------------------- command
 def evaluate(path: str | Path, dev_fraction: float = 0.3) -> dict[str, Any]:
     items = read_gold(path)
