@@ -115,3 +115,14 @@ def test_hostile_quote_marks_stay_bounded():
     assert quotes_of(unbalanced) == []
     # no timing assertion: bench/extract_speed.py measures; this only has to finish
     assert time.perf_counter() - started >= 0
+
+
+def test_reported_clause_starts_after_that_and_according_to():
+    quotes = quotes_of("Defence minister Karl Hessler says that the tanks will arrive in May.")
+    assert [(q.kind, q.text, q.speaker) for q in quotes] == [
+        ("reported", "the tanks will arrive in May", "Karl Hessler")
+    ]
+    quotes = quotes_of("According to Mayor Helen Okoro, the cleanup will take three weeks.")
+    assert [(q.kind, q.text, q.speaker) for q in quotes] == [
+        ("reported", "the cleanup will take three weeks", "Helen Okoro")
+    ]

@@ -221,7 +221,7 @@ _THAT_CLAUSE = re.compile(r"[^,;:\u201c\u201d\"]{0,60}?\bthat[ \u00a0]+")
 _NOT_A_CLAUSE = (
     "on|in|at|during|after|before|to|from|with|by|for|last|this|earlier|later|yesterday|today|"
     "tonight|tomorrow|recently|previously|separately|publicly|privately|repeatedly|again|also|"
-    "as|of|about|nothing|so|and|but|or|in a statement|goodbye|yes|no"
+    "as|of|about|nothing|so|and|but|or|in a statement|goodbye|yes|no|that"
 )
 # a clause right after "said" (no "that"): anything but a prepositional phrase or adverb
 _BARE_CLAUSE = re.compile(r"[ \u00a0]+(?!(?:" + _NOT_A_CLAUSE + r")\b)(?=[\w$\u20ac\u00a3])")
