@@ -257,3 +257,20 @@ def test_eval_on_allsides_beats_both_baselines():
     assert ours > systems["tfidf_agglomerative"]["bcubed_f1"]
     assert ours > systems["embeddings_hdbscan"]["bcubed_f1"]
     assert ours >= 0.88
+
+
+SEEDS = Path(__file__).resolve().parents[1].parent / "shared" / "seeds"
+
+
+@pytest.mark.skipif(not SEEDS.exists(), reason="seeds not present")
+def test_the_two_seed_articles_are_one_story():
+    """Two real outlets on one event, undated, one of them without a title line."""
+    from newsfuse.extract import annotate
+    from newsfuse.ingest import iter_inputs
+    from newsfuse.settings import IngestSettings
+
+    articles = [a for a in iter_inputs([str(SEEDS)], IngestSettings()) if isinstance(a, Article)]
+    assert len(articles) == 2
+    result = StoryClusterer().add(cluster_items(articles, annotate(articles)))
+    assert len(set(result.story_of.values())) == 1
+    assert not result.duplicate_of  # two tellings, not copies
