@@ -19,7 +19,6 @@ import pytest
 
 from newsfuse.cluster import StoryClusterer, cluster_items
 from newsfuse.cluster.features import clean_title, valid_date
-from newsfuse.settings import ClusterSettings
 from newsfuse.types import Article, ClusterItem
 
 FIXTURE = Path(__file__).parent / "fixtures" / "cluster" / "events.jsonl"

@@ -121,20 +121,12 @@ def ingest_items(items: Sequence[dict[str, Any]]) -> tuple[list[Any], dict[str, 
     data = "\n".join(json.dumps(r, ensure_ascii=False) for r in rows).encode("utf-8")
     articles: dict[str, Any] = {}
     article_of: dict[str, str] = {}
-    by_text: dict[str, str] = {}
     for out in read_bytes_input(data, "gold.jsonl"):
-        if not isinstance(out, Article):
-            continue
-        gid = str(out.extra.get("id", ""))
-        article_of[gid] = out.id
-        articles.setdefault(out.id, out)
-    # identical texts share an article id; ingest may report each copy or only the first
-    for it in items:
-        if it["id"] not in article_of:
-            key = " ".join(it["text"].split())
-            by_text.setdefault(key, "")
-    for a in articles.values():
-        by_text[" ".join(a.text.split())] = a.id
+        if isinstance(out, Article):
+            article_of[str(out.extra.get("id", ""))] = out.id
+            articles.setdefault(out.id, out)
+    # identical texts share one article: a copy ingest did not report maps through its text
+    by_text = {" ".join(a.text.split()): a.id for a in articles.values()}
     for it in items:
         if it["id"] not in article_of:
             aid = by_text.get(" ".join(it["text"].split()))
