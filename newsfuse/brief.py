@@ -23,6 +23,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from newsfuse.crosscheck.judge import BOUND_WORDS as _BOUND
 from newsfuse.crosscheck.statements import Statement, StoryView, build_story
 from newsfuse.settings import BriefSettings
 from newsfuse.types import (
@@ -199,9 +200,13 @@ def timeline(view: StoryView, claims: Sequence[Claim], limit: int = 12) -> list[
     for s in view.statements:
         if s.garbled:
             continue
-        for d in s.dates:
-            if not d.date or d.date.startswith("--"):
-                continue
+        # one entry per sentence, at the first date that is an event (not "since 2022")
+        event_dates = [
+            d for d in s.dates
+            if d.date and not d.date.startswith("--")
+            and not _BOUND.search(s.text[max(0, d.start - s.start - 12) : d.start - s.start])
+        ]
+        for d in event_dates[:1]:
             day = d.date.split("T", 1)[0]
             own = [c for c in by_statement.get(s.index, []) if c.status != "single_source"]
             key = (day, own[0].id if own else f"s{s.index}")

@@ -132,14 +132,15 @@ def number_conflict(a: Statement, b: Statement) -> tuple[Quantity, Quantity] | N
 
 
 # --------------------------------------------------------------------------- dates
-_BOUND = re.compile(r"\b(?:since|before|after|until|till|from|by|than)\s*$", re.IGNORECASE)
+# a date right after one of these words bounds a period; it is not when something happened
+BOUND_WORDS = re.compile(r"\b(?:since|before|after|until|till|from|by|than)\s*$", re.IGNORECASE)
 
 
 def _date_parts(d: DateMention, s: Statement | None = None) -> str | None:
     """The ISO date of an event date; None for relative ones and bounds ('since 1995')."""
     if not d.date or not is_absolute_date(d):
         return None
-    if s is not None and _BOUND.search(s.text[max(0, d.start - s.start - 12) : d.start - s.start]):
+    if s is not None and BOUND_WORDS.search(s.text[max(0, d.start - s.start - 12) : d.start - s.start]):
         return None
     return d.date.split("T", 1)[0]
 
