@@ -208,10 +208,14 @@ def _sentence_attribution(text: str, sentence: Span, raw: list, index: MentionIn
     hi = min(sentence.end, at + WINDOW)
     verbs = [m for m in _VERB_RE.finditer(text, lo, hi) if _outside(m.start(), raw)]
     verbs.sort(key=lambda m: abs(m.start() - at))
+    # "He said he's asked a firm to take a “hard look”": a subject before a verb beats an
+    # object after a nearer one
     for verb in verbs:
         ref = speaker_backward(text, verb.start(), lo, index)
-        if ref is None:
-            ref = speaker_forward(text, verb.end(), hi, index)
+        if ref is not None and _outside(ref.start, raw):
+            return ref
+    for verb in verbs:
+        ref = speaker_forward(text, verb.end(), hi, index)
         if ref is not None and _outside(ref.start, raw):
             return ref
     return None

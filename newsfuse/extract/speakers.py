@@ -69,6 +69,9 @@ _DESC_BACK = re.compile(
     r"|(?:[Cc]ritics|[Oo]fficials|[Aa]nalysts|[Ee]xperts|[Rr]esidents|[Ww]itnesses|[Aa]uthorities|[Pp]olice|[Ss]ources))$",
     re.IGNORECASE,
 )
+_POSSESSIVE_ROLE = re.compile(
+    r"['\u2019]s[ \u00a0]+(?:[\w-]+[ \u00a0]+){0,2}?(?:" + "|".join(sorted(ROLE_HEADS, key=len, reverse=True)) + r"|office|lawyers?|campaign|team|family)\b"
+)
 _APPOSITIVE_END = re.compile(r",[ \u00a0][^,\u201c\u201d\"\n]{2,90},[ \u00a0]*$")
 _ACCORDING = re.compile(r"\b[Aa]ccording to[ \u00a0]+")
 _PREPOSITION_END = re.compile(r"(?i)\b(?:in|at|from|of|to|with|for|on|by|near|over)[ \u00a0]+$")
@@ -172,6 +175,9 @@ def speaker_forward(text: str, pos: int, limit: int, index: MentionIndex) -> Spe
         if mention.label not in _SPEAKER_LABELS:
             continue
         if chosen is None:
+            owner = _POSSESSIVE_ROLE.match(text, mention.end, min(limit, mention.end + 40))
+            if owner:  # "Weiner's spokesman said": the spokesman speaks
+                return SpeakerRef("description", text[mention.start : owner.end()], mention.start, owner.end())
             if mention.label != "PERSON":
                 head_after = re.match(r"[ \u00a0]+([a-z]+)", text[mention.end : mention.end + 20])
                 if head_after and head_after.group(1) in ROLE_HEADS:
@@ -229,6 +235,13 @@ def speaker_backward(text: str, end: int, lo: int, index: MentionIndex) -> Speak
         pronoun = _PRONOUN_END.search(stripped)
         if pronoun:
             return SpeakerRef("pronoun", pronoun.group(1), lo + pronoun.start(1), stop)
+        owner = re.search(
+            r"([A-Z][\w-]*(?:[ \u00a0][A-Z][\w-]*){0,2}['\u2019]s[ \u00a0]+(?:[\w-]+[ \u00a0]+){0,2}?(?:"
+            + _HEADS + r"|lawyers?|campaign|team|family))$",
+            stripped[-80:],
+        )
+        if owner:  # "Pieter Achterberg's lawyer said"
+            return SpeakerRef("description", owner.group(1), stop - len(owner.group(1)), stop)
         mention_i = index.ending_at(stop)
         if mention_i is not None and index.mentions[mention_i].label in _SPEAKER_LABELS:
             mention = index.mentions[mention_i]
@@ -269,6 +282,7 @@ def attribute_after(
         return None, pos
     rest = text[speaker.end : limit]
     skip = re.match(
+        r"(?:[.]?,[ \u00a0]*[^,\u201c\u201d\"\n]{1,80},)?"  # "Rep. X, D-Ill., said"
         r"(?:[ \u00a0]+(?:also|later|then|again|once|has|had|further|separately))*[ \u00a0]+", rest
     )
     after_skip = speaker.end + (skip.end() if skip else 0)
@@ -372,8 +386,11 @@ class Resolver:
         sentence = self.sentences[self.sentence_of(mention.start)]
         before = self.text[max(sentence.start, mention.start - 12) : mention.start]
         before = re.sub(r"(?:Mr|Mrs|Ms|Dr|Prof|President|Sen|Gov)\.?[ \u00a0]+$", "", before).rstrip()
-        return mention.start - len(self.text[sentence.start : mention.start]) == sentence.start and (
-            not before or before.endswith(",") or self.text[sentence.start : mention.start].strip() in ("", "Mr.", "Mrs.", "Ms.", "Dr.")
+        after = self.text[mention.end : mention.end + 3].lstrip()
+        if before.endswith(",") and after[:1] in (",", ")"):
+            return False  # "his wife, Huma Abedin, an aide": an appositive, not the subject
+        return not before or before.endswith(",") or self.text[sentence.start : mention.start].strip() in (
+            "", "Mr.", "Mrs.", "Ms.", "Dr."
         )
 
     def _fits(self, i: int, want: str) -> bool:
@@ -403,6 +420,13 @@ class Resolver:
             if pronoun not in ("he", "she"):
                 return None
             want = "m" if pronoun == "he" else "f"
+            # 0. "Nadler derided what he called ...": the subject of the pronoun's own sentence
+            own = self.sentence_of(ref.start)
+            prev_char = self.text[max(0, ref.start - 2) : ref.start].strip()
+            if prev_char not in (",", "\u201d", '"', "\u2019"):
+                for i in self.persons_by_sentence.get(own, []):
+                    if self.mentions[i].end <= ref.start and self._subject(i) and self._fits(i, want):
+                        return i
             # 1. the subject of the previous sentence (a person opening it, or right after a comma)
             for i in self.persons_by_sentence.get(sentence - 1, []):
                 if self._subject(i) and self._fits(i, want):
