@@ -44,6 +44,9 @@ class ExtractSettings:
     batch_size: int = 32
     # rapidfuzz ratio at or above which two spellings may name one entity (context must agree)
     name_similarity: float = 80.0
+    # longest piece of text given to spaCy at once; longer articles are cut at paragraph,
+    # then sentence, then whitespace boundaries (bounded memory and time per call)
+    max_chunk_chars: int = 8000
 
 
 @dataclass
