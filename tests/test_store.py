@@ -56,6 +56,7 @@ def test_round_trip_keeps_every_field(store):
     assert bundle_summary == summary and bundle_ids == [a.id for a in arts]
     assert bundle_dict["claims"][1]["numbers"][1]["text"] == "6 million euros"
     assert store.story_bundle("nope") is None
+    assert [d["id"] for d in store.get_article_dicts([arts[1].id, "x", arts[0].id])] == [arts[1].id, arts[0].id]
 
 
 def test_saving_the_same_batch_twice_changes_nothing(store):

@@ -114,15 +114,13 @@ def list_stories(
             summary="One story with its articles, as a newsfuse.analysis/1 document")
 def get_story(request: Request, story_id: str) -> Any:
     store = request.app.state.nf.store
-    survivor = store.resolve_story_id(story_id)
-    if survivor is None:
+    bundle = store.story_bundle(story_id)
+    if bundle is None:
         raise HTTPException(404, "no such story")
-    if survivor != story_id:
-        return RedirectResponse(f"/api/stories/{survivor}", status_code=308)
-    story = store.get_story_dict(survivor)
-    if story is None:
-        raise HTTPException(404, "no such story")
-    articles = [a for a in (store.get_article_dict(i) for i in store.story_article_ids(survivor)) if a]
+    summary, story, member_ids = bundle
+    if summary.id != story_id:
+        return RedirectResponse(f"/api/stories/{summary.id}", status_code=308)
+    articles = store.get_article_dicts(member_ids)
     return JSONResponse({"schema": SCHEMA, "articles": articles, "stories": [story], "errors": []})
 
 

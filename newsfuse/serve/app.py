@@ -45,6 +45,7 @@ class AppState:
             loader=FileSystemLoader(str(HERE / "templates")),
             autoescape=select_autoescape(enabled_extensions=("html",), default=True),
             trim_blocks=True,
+            auto_reload=False,  # templates ship with the package: no stat() per render
             lstrip_blocks=True,
         )
         env.filters["safe_url"] = security.safe_http_url

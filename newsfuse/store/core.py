@@ -202,6 +202,18 @@ class Store:
             data = conn.execute(select(t.articles.c.data).where(t.articles.c.id == article_id)).scalar()
         return json.loads(data) if data else None
 
+    def get_article_dicts(self, ids: Iterable[str]) -> list[dict[str, Any]]:
+        """Stored contract dicts of many articles, in the order asked for (unknown ids skipped)."""
+        wanted = _unique(ids)
+        by_id: dict[str, dict[str, Any]] = {}
+        with self._read() as conn:
+            for chunk in _chunks(wanted):
+                for aid, data in conn.execute(
+                    select(t.articles.c.id, t.articles.c.data).where(t.articles.c.id.in_(chunk))
+                ):
+                    by_id[aid] = json.loads(data)
+        return [by_id[i] for i in wanted if i in by_id]
+
     def load_annotations(self, ids: Iterable[str]) -> dict[str, ArticleAnnotations]:
         wanted = _unique(ids)
         out: dict[str, ArticleAnnotations] = {}
