@@ -52,7 +52,7 @@ def annotate(
         texts,
         settings.spacy_model,
         settings.batch_size,
-        getattr(settings, "max_chunk_chars", 8000),
+        settings.max_chunk_chars,
     ):
         ner[index].extend(ner_mentions(doc, offset, texts[index]))
     return [annotate_text(article, mentions) for article, mentions in zip(articles, ner)]

@@ -34,6 +34,7 @@ from newsfuse.extract.entities import (
     normalize_name,
     role_words,
 )
+from newsfuse.settings import ExtractSettings
 from newsfuse.types import Alias, Article, ArticleAnnotations, CandidateLink, Entity, EntityLinks
 
 # well-known transliteration / spelling variants -> preferred spelling
@@ -356,9 +357,10 @@ def link_entities(
     articles: Sequence[Article],
     annotations: Sequence[ArticleAnnotations],
     known: Sequence[Entity] = (),
-    name_similarity_threshold: float = 80.0,
+    settings: ExtractSettings | None = None,
 ) -> EntityLinks:
     """Canonical entities for the given annotations; fills entity ids in place."""
+    name_similarity_threshold = (settings or ExtractSettings()).name_similarity
     texts = {a.id: a.text for a in articles}
     nodes: list[Node] = []
     for ann_i, ann in enumerate(annotations):
