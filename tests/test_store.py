@@ -296,3 +296,37 @@ def test_memory_store_is_usable_from_threads():
         for th in ths:
             th.join()
         assert results == [2, 2, 2, 2]
+
+
+def test_writer_lock_excludes_a_second_ingest_until_released(store_url):
+    """Two stores (as two processes would have) on one database: one ingest at a time."""
+    with open_store(store_url) as first, open_store(store_url) as second:
+        order: list[str] = []
+        holding = threading.Event()
+        release = threading.Event()
+
+        def hold():
+            with first.writer_lock():
+                order.append("first in")
+                holding.set()
+                release.wait(30)
+                order.append("first out")
+
+        def wait_turn():
+            holding.wait(30)
+            with second.writer_lock():
+                order.append("second in")
+
+        a = threading.Thread(target=hold)
+        b = threading.Thread(target=wait_turn)
+        a.start()
+        b.start()
+        holding.wait(30)
+        time.sleep(0.3)
+        assert order == ["first in"]  # the second ingest is still waiting
+        release.set()
+        a.join(30)
+        b.join(30)
+        assert order == ["first in", "first out", "second in"]
+        with first.writer_lock(), first.writer_lock():  # re-entrant in one thread
+            pass
