@@ -27,14 +27,14 @@ text_strategy = st.lists(st.sampled_from(FRAGMENTS), min_size=0, max_size=60).ma
 free_text = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=200)
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(text_strategy)
 def test_repair_is_idempotent(text: str) -> None:
     once = repair_text(text).text
     assert repair_text(once).text == once
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.one_of(text_strategy, free_text))
 def test_records_index_the_input_and_replay_to_the_output(text: str) -> None:
     result = repair_text(text)
@@ -98,7 +98,7 @@ def test_two_megabyte_line_without_spaces_completes_unchanged() -> None:
 
 
 def test_long_line_of_hyphen_pairs_completes() -> None:
-    text = "high -tech " * 200_000
+    text = "high -tech " * 30_000
     result = repair_text(text)
     assert result.text == "high-tech"  # rejoined, then the 200,000 copies collapse
 
@@ -113,7 +113,8 @@ def test_mixed_scripts_only_lose_their_doubled_words() -> None:
 
 
 def test_pathological_punctuation_runs_complete() -> None:
-    for text in ("." * 500_000, " ," * 300_000, "“" * 300_000, "-" * 500_000, "a." * 400_000,
-                 "Credit…" * 100_000, "\n" * 300_000, "a -" * 300_000):
+    for text in ("." * 200_000, " ," * 100_000, "“" * 200_000, "-" * 200_000, "a." * 100_000,
+                 "Credit…" * 30_000, "\n" * 200_000, "a -" * 70_000, "a” " * 70_000,
+                 " " * 200_000 + "x", "word\n" * 40_000):
         result = repair_text(text)
         assert apply_repairs(text, result.repairs) == result.text

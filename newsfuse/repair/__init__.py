@@ -33,7 +33,7 @@ from newsfuse.repair.debris import debris_edits
 from newsfuse.repair.garbled import garbled_spans
 from newsfuse.repair.glued import glued_edits
 from newsfuse.repair.hyphens import hyphen_edits, punctuation_space_edits
-from newsfuse.repair.loops import loop_edits
+from newsfuse.repair.loops import flood_edits, loop_edits
 from newsfuse.repair.quotes import quote_edits
 from newsfuse.repair.spans import Edit, Ledger, apply_repairs
 from newsfuse.repair.unicode import invisible_edits, mojibake_edits
@@ -78,7 +78,8 @@ def repair_text(text: str, settings: RepairSettings | None = None) -> RepairResu
         return edits
 
     def one_round() -> int:
-        changed = run(mojibake_edits) + run(invisible_edits)
+        changed = run(flood_edits)  # hostile floods of one word first: the rest is then small
+        changed += run(mojibake_edits) + run(invisible_edits)
         changed += _until_stable(lambda: run(whitespace_edits))
         changed += run(debris_pass) + run(hyphen_edits) + run(punctuation_space_edits)
         changed += run(quote_edits) + run(glued_edits)

@@ -26,6 +26,7 @@ Left alone, by rule rather than by list of strings seen in the data:
 - repeats of numbers; comma- or ``and``-separated repeats inside a quotation or after a chant
   verb (``lock her up, lock her up``) unless the phrase starts or ends with a function word
   (``of the disabled and of the disabled``), which chants do not;
+- (but 50 or more copies of one word in a row are always collapsed: that is never prose);
 - anything across a line break or a sentence end (a headline repeated as the lead, chants
   written as sentences ``We will win. We will win.``).
 """
@@ -130,6 +131,18 @@ class _Run:
     sep_gap: int  # _SPACE or _COMMA (gap class before the next copy or before "and")
     copies: int
     partial: int  # words of a trailing partial copy (contiguous runs only)
+
+
+# 50 or more copies of one word in a row is never prose (not even a chant): collapsed by one
+# C-level regex before tokenising, so megabytes of one repeated word cost a single scan
+_FLOOD = re.compile(r"(?<![^\W_])([^\W_]{1,40})(?:[ \t]+\1(?![^\W_])){49,}", re.I)
+_FLOOD_MIN_CHARS = 50_000  # shorter texts go through the ordinary loop pass quickly enough
+
+
+def flood_edits(text: str) -> list[Edit]:
+    if len(text) < _FLOOD_MIN_CHARS:
+        return []
+    return [Edit(m.end(1), m.end(), "", "loop", 0.95) for m in _FLOOD.finditer(text)]
 
 
 def loop_edits(text: str, max_words: int = 12) -> list[Edit]:
