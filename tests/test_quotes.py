@@ -126,3 +126,16 @@ def test_reported_clause_starts_after_that_and_according_to():
     assert [(q.kind, q.text, q.speaker) for q in quotes] == [
         ("reported", "the cleanup will take three weeks", "Helen Okoro")
     ]
+
+
+def test_first_names_give_the_pronoun_its_person():
+    text = ("Senator Maria Costa met Governor Peter Lind on Friday. "
+            "\u201cWe agreed on the budget,\u201d he said. \u201cNot on taxes,\u201d she added.")
+    assert [q.speaker for q in quotes_of(text)] == ["Peter Lind", "Maria Costa"]
+
+
+def test_name_between_commas_is_the_speaker_but_not_after_of():
+    quotes = quotes_of("The Home Secretary, Priya Raman, said: \u201cWe will act.\u201d")
+    assert quotes[0].speaker == "Priya Raman"
+    quotes = quotes_of("Jon Pratt, an adviser during the term of Joe Biden, argued that the plan \u201cwould fail\u201d.")
+    assert {q.speaker for q in quotes} == {"Jon Pratt"}

@@ -22,6 +22,7 @@ from newsfuse.extract.entities import (
     normalize_name,
     role_words,
 )
+from newsfuse.extract.gender import gender_of_first_name
 from newsfuse.types import Mention, Span
 
 SPEECH_VERBS = (
@@ -228,7 +229,10 @@ def speaker_backward(text: str, end: int, lo: int, index: MentionIndex) -> Speak
         named = index.ending_at(lo + len(stripped) - 1)
         if named is not None and index.mentions[named].label == "PERSON":
             mention = index.mentions[named]
-            return SpeakerRef("mention", mention.text, mention.start, mention.end, named)
+            # only a name that is the whole comma-enclosed phrase: "The Home Secretary,
+            # Priya Raman, said" (not "spokesman during the term of Biden, argued")
+            if text[max(lo, mention.start - 4) : mention.start].rstrip().endswith(","):
+                return SpeakerRef("mention", mention.text, mention.start, mention.end, named)
     appositive = _APPOSITIVE_END.search(stripped + " ")
     for attempt in range(2):
         stop = lo + len(stripped)
@@ -371,6 +375,9 @@ class Resolver:
             key = person_key(mention)
             info = self.info.setdefault(key, PersonInfo())
             gender = gender_of(honorific_before(text, mention.start))
+            words = mention.text.split()
+            if gender is None and len(words) >= 2:
+                gender = gender_of_first_name(words[0])
             if gender and info.gender is None:
                 info.gender = gender
             info.roles.update(role_words(text, mention.start, mention.end))
