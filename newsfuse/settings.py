@@ -92,8 +92,12 @@ class CrosscheckSettings:
     lexical_align_threshold: float = 0.5
     lexical_candidate_min: float = 0.08  # TF-IDF cosine for a pair to be considered at all
     candidates_per_statement: int = 6  # best cross-source partners kept per sentence
-    # sentences embedded per story (~200/s on CPU): a fixed cost whatever the story size
+    # sentences embedded per story (MiniLM, ~70 long sentences/s of CPU): this many per 1,000
+    # words of the story, at least min_, at most max_, so the cost stays ~1/4 of NER's
+    embedded_per_1000_words: float = 2.5
+    min_embedded_sentences: int = 48
     max_embedded_sentences: int = 256
+    embed_max_words: int = 32  # longer sentences are embedded by their first words
     use_embeddings: bool = True
     min_statement_words: int = 5  # shorter sentences (datelines, headings) are not aligned
     max_single_source_per_article: int = 12  # most checkable unaligned sentences kept as claims

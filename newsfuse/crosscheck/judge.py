@@ -173,8 +173,20 @@ _GENERIC = frozenset(
 )
 
 
-def _speaker_key(q: Quote, entity_names: dict[str, str], entity_types: dict[str, str]) -> str | None:
-    """A comparable identity for a named person; None for pronouns, titles, places, groups."""
+def _speaker_key(
+    q: Quote, entity_names: dict[str, str], entity_types: dict[str, str], sentence: str = ""
+) -> str | None:
+    """A comparable identity for a person named in the quote's own sentence.
+
+    None for pronouns ('he said', even when resolved elsewhere), titles ('a US official'),
+    places, groups, and speakers whose name is not in the sentence: an attribution carried
+    over from another sentence is too weak to call two outlets contradictory.
+    """
+    surface = (q.speaker or "").strip()
+    if not surface or surface.split()[0].lower() in _PRONOUNS:
+        return None
+    if sentence and surface.split()[-1] not in sentence:
+        return None
     if q.speaker_entity_id:
         kind = entity_types.get(q.speaker_entity_id)
         if kind is not None and kind != "PERSON":
@@ -201,17 +213,21 @@ def _same_person(a: str, b: str) -> bool:
 def quote_conflict(
     a: Statement, b: Statement, entity_names: dict[str, str], entity_types: dict[str, str] | None = None
 ) -> tuple[Quote, Quote] | None:
-    """The same quoted words (at least 4) attributed to two different named people."""
+    """The same directly quoted words (at least 4) attributed to two different named people.
+
+    Partial and reported quotes are left out: their attribution is the extractor's reading
+    of the surrounding clause, too uncertain to accuse an outlet of a wrong attribution.
+    """
     from rapidfuzz import fuzz
 
     entity_types = entity_types or {}
     for qa in a.quotes:
-        ka = _speaker_key(qa, entity_names, entity_types)
-        if ka is None or len(qa.text.split()) < 4:
+        ka = _speaker_key(qa, entity_names, entity_types, a.text)
+        if ka is None or len(qa.text.split()) < 4 or qa.kind != "direct":
             continue
         for qb in b.quotes:
-            kb = _speaker_key(qb, entity_names, entity_types)
-            if kb is None or len(qb.text.split()) < 4:
+            kb = _speaker_key(qb, entity_names, entity_types, b.text)
+            if kb is None or len(qb.text.split()) < 4 or qb.kind != "direct":
                 continue
             if fuzz.ratio(qa.text.lower(), qb.text.lower()) < 80 and fuzz.partial_ratio(
                 qa.text.lower(), qb.text.lower()
