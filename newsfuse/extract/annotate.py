@@ -12,6 +12,7 @@ from newsfuse.extract.entities import (
     ner_mentions,
     normalize_name,
     add_known_places,
+    looks_like_person_name,
     propagate_persons,
     title_mentions,
     vote_labels,
@@ -167,26 +168,12 @@ def find_quotes(text: str, sentences: list[Span], mentions: list[Mention]) -> li
 _STARTS_CACHE: dict[int, tuple[list, list[int]]] = {}
 
 
-_ORG_WORDS = frozenset(
-    """energy inc corp corporation ltd llc plc group bank party union ministry council agency office
-    service committee court university association times news post air force army police department
-    commission fund institute foundation organization organisation league club united fc airlines
-    motors media house senate congress parliament government company industries holdings
-    partners capital press radio television tv network school college hospital church""".split()
-)
-
-
 def _speaker_is_person(mention: Mention) -> None:
     """A speaker named by two or three capitalised words without an organisation word is a
     person, whatever the small model said ("said Leyla Demirci" tagged ORG)."""
     if mention.label == "PERSON" or mention.label not in ("ORG", "GPE", "NORP"):
         return
-    words = mention.text.split()
-    if not 2 <= len(words) <= 3:
-        return
-    if all(w[:1].isupper() and w[1:].islower() and w.isalpha() for w in words) and not (
-        {w.lower() for w in words} & _ORG_WORDS
-    ):
+    if looks_like_person_name(mention.text):
         mention.label = "PERSON"
 
 
@@ -241,13 +228,27 @@ def _reported(text: str, sentences: list[Span], raw: list, index: MentionIndex) 
         i = bisect.bisect_left(direct_starts, s_start)
         if i < len(raw) and raw[i].open < s_end and not is_partial(text, raw[i]):
             continue
-        end = sentence.end
-        while end > s_start and text[end - 1] in ".!?\u2026 \u201d\"":
-            end -= 1
+        end = _clause_end(text, s_start, sentence.end)
         hit = _reported_in(text, s_start, s_end, end, raw, index)
         if hit:
             found.append(hit)
     return found
+
+
+def _clause_end(text: str, start: int, end: int) -> int:
+    """End of a statement without its final punctuation, keeping a closing quote mark that
+    closes a quote opened inside it (``he was “the best finisher”.``)."""
+    while end > start and text[end - 1] in ".!?\u2026 ":
+        end -= 1
+    if end > start and text[end - 1] in "\u201d\"\u2019\u00bb":
+        inner = text[start : end - 1]
+        opened = inner.count("\u201c") + inner.count("\u00ab") + inner.count('"') % 2
+        closed = inner.count("\u201d") + inner.count("\u00bb")
+        if opened <= closed:
+            end -= 1
+            while end > start and text[end - 1] in ".!?\u2026, ":
+                end -= 1
+    return end
 
 
 def _reported_in(text: str, s_start: int, s_end: int, end: int, raw: list, index: MentionIndex):

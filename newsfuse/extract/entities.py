@@ -310,3 +310,25 @@ def add_known_places(text: str, mentions: list[Mention], names: frozenset[str]) 
             continue
         added.append(Mention(match.group(0), match.start(), match.end(), "GPE"))
     return sorted(mentions + added, key=lambda m: m.start) if added else mentions
+
+
+_ORG_WORDS = frozenset(
+    """energy inc corp corporation ltd llc plc group bank party union ministry council agency office
+    service committee court university association times news post air force army police department
+    commission fund institute foundation organization organisation league club united fc airlines
+    motors media house senate congress parliament government company industries holdings
+    partners capital press radio television tv network school college hospital church""".split()
+)
+_NAME_PARTICLES = frozenset("de van von der den da di la le du dos das del bin al el ter".split())
+
+
+def looks_like_person_name(surface: str) -> bool:
+    """Two to four capitalised words (name particles such as ``de`` allowed) and no
+    organisation word: how a speaker's name looks when the model tagged it ORG."""
+    words = surface.split()
+    if not 2 <= len(words) <= 4 or {w.lower() for w in words} & _ORG_WORDS:
+        return False
+    capitalised = [w for w in words if w.lower() not in _NAME_PARTICLES]
+    return len(capitalised) >= 2 and words[0] not in _NAME_PARTICLES and all(
+        w[:1].isupper() and (w[1:].islower() or "-" in w) and w.replace("-", "").isalpha() for w in capitalised
+    )

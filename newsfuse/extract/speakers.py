@@ -19,6 +19,7 @@ from newsfuse.extract.entities import (
     ROLE_HEADS,
     gender_of,
     honorific_before,
+    looks_like_person_name,
     normalize_name,
     role_words,
 )
@@ -211,7 +212,7 @@ def speaker_forward(text: str, pos: int, limit: int, index: MentionIndex) -> Spe
         if named:
             at = pos + len(surface) + named.end()
             for i in index.starting_in(at, at + 1):
-                if index.mentions[i].label == "PERSON":
+                if index.mentions[i].label == "PERSON" or looks_like_person_name(index.mentions[i].text):
                     m = index.mentions[i]
                     return SpeakerRef("mention", m.text, m.start, m.end, i)
         return SpeakerRef("description", surface, pos, pos + len(surface))
@@ -287,7 +288,7 @@ def attribute_after(
     rest = text[speaker.end : limit]
     skip = re.match(
         r"(?:[.]?,[ \u00a0]*[^,\u201c\u201d\"\n]{1,80},)?"  # "Rep. X, D-Ill., said"
-        r"(?:[ \u00a0]+(?:also|later|then|again|once|has|had|further|separately))*[ \u00a0]+", rest
+        r",?(?:[ \u00a0]+(?:also|later|then|again|once|has|had|further|separately))*[ \u00a0]+", rest
     )
     after_skip = speaker.end + (skip.end() if skip else 0)
     verb = _VERB_RE.match(text, after_skip, limit)
