@@ -11,8 +11,8 @@ Choosing sentences. Each candidate is one sentence of one independent article, s
   and truncation cost points, so among paraphrases the cleanest repaired one wins.
 Sentences are then picked greedily (maximal marginal relevance: a sentence repeating one
 already chosen, or backing the same claim, is skipped) and ordered for reading by where they
-sit in their articles. A sentence that states a conflicting number is kept out: the conflict
-is reported in the claims, not asserted in the brief.
+sit in their articles. A sentence of a conflicting claim is kept out: the conflict is
+reported beside the brief, not asserted in it.
 
 Beside it: a timeline of dated statements and a coverage note per outlet (what only it says).
 """
@@ -135,8 +135,8 @@ def select_sentences(
         if not _eligible(s):
             continue
         own = by_statement.get(s.index, [])
-        if any(c.status == "conflicting" and c.numbers for c in own):
-            continue
+        if any(c.status == "conflicting" for c in own):
+            continue  # the disagreement is reported beside the brief, not asserted in it
         backing = {src for c in own if c.status != "single_source" for src in c.sources}
         support = (len(backing) - 1) / (n_sources - 1) if n_sources > 1 and len(backing) > 1 else 0.0
         score = (
