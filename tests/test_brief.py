@@ -164,3 +164,23 @@ def test_empty_story_gives_empty_brief():
 def test_brief_text_has_no_control_whitespace(run):
     for s in run.brief.sentences:
         assert not re.search(r"\s{2,}|\n", s.text)
+
+
+def test_conflicting_claims_stay_out_of_the_brief():
+    run = run_story(
+        [
+            {"source": "Alpha News", "title": "Plant closes", "published": "2025-01-10",
+             "text": "The Vester steel plant will close next year, the company said. "
+                     "The closure will cost 800 jobs at the plant, union leaders said. "
+                     "The town council asked the government for help."},
+            {"source": "Beta Times", "title": "Vester plant to shut", "published": "2025-01-10",
+             "text": "The company said the Vester steel plant will close next year. "
+                     "Union leaders said the closure will cost 2,400 jobs at the plant. "
+                     "Workers gathered at the gates on Friday."},
+        ]
+    )
+    conflicting = [c for c in run.claims if c.status == "conflicting"]
+    assert conflicting
+    disputed = {e.sentence for c in conflicting for e in c.evidence}
+    assert run.brief.sentences
+    assert not {s.text for s in run.brief.sentences} & disputed
