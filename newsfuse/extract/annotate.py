@@ -193,7 +193,8 @@ def _sentence_attribution(text: str, sentence: Span, raw: list, index: MentionIn
     """A speech verb outside quotes anywhere in the quote's sentence (nearest first)."""
     lo = max(sentence.start, at - WINDOW)
     hi = min(sentence.end, at + WINDOW)
-    verbs = [m for m in _VERB_RE.finditer(text, lo, hi) if _outside(m.start(), raw)]
+    # participles ("..., describing it as “…”") belong to the main clause's subject: skipped
+    verbs = [m for m in _VERB_RE.finditer(text, lo, hi) if _outside(m.start(), raw) and not m.group(0).endswith("ing")]
     verbs.sort(key=lambda m: abs(m.start() - at))
     # "He said he's asked a firm to take a “hard look”": a subject before a verb beats an
     # object after a nearer one
@@ -202,20 +203,31 @@ def _sentence_attribution(text: str, sentence: Span, raw: list, index: MentionIn
         if ref is not None and _outside(ref.start, raw):
             return ref
     for verb in verbs:
-        ref = speaker_forward(text, verb.end(), hi, index)
+        ref = speaker_forward(text, verb.end(), hi, index, pronouns=False)
         if ref is not None and _outside(ref.start, raw):
             return ref
     return None
 
 
-_THAT_CLAUSE = re.compile(r"[^,;:\u201c\u201d\"]{0,60}?\bthat[ \u00a0]+")
+# "that" + a subject; "requirements that could force ..." is a relative clause, not speech
+_THAT_CLAUSE = re.compile(
+    r"[^,;:\u201c\u201d\"]{0,60}?\bthat[ \u00a0]+(?!(?:could|would|will|can|may|might|must|should|"
+    r"is|was|are|were|has|have|had|did|does|do)\b)"
+)
+# "said Tuesday it will ...": a day before the clause is skipped
+_LEADING_WHEN = re.compile(
+    r"[ \u00a0]+(?:on[ \u00a0]+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|"
+    r"yesterday|today|tonight)(?=[ \u00a0])"
+)
 _NOT_A_CLAUSE = (
     "on|in|at|during|after|before|to|from|with|by|for|last|this|earlier|later|yesterday|today|"
     "tonight|tomorrow|recently|previously|separately|publicly|privately|repeatedly|again|also|"
     "as|of|about|nothing|so|and|but|or|in a statement|goodbye|yes|no|that"
 )
 # a clause right after "said" (no "that"): anything but a prepositional phrase or adverb
-_BARE_CLAUSE = re.compile(r"[ \u00a0]+(?!(?:" + _NOT_A_CLAUSE + r")\b)(?=[\w$\u20ac\u00a3])")
+_BARE_CLAUSE = re.compile(
+    r"[ \u00a0]+(?!(?:" + _NOT_A_CLAUSE + r")\b(?![ \u00a0]\d))(?=[\w$\u20ac\u00a3])"
+)  # "said about 60 percent ..." is a clause: a hedge before a number, not a preposition
 
 
 def _reported(text: str, sentences: list[Span], raw: list, index: MentionIndex) -> list[tuple[int, int, str, SpeakerRef | None, bool]]:
@@ -288,6 +300,9 @@ def _reported_in(text: str, s_start: int, s_end: int, end: int, raw: list, index
                 # "..., the emergency service said on Friday."
                 return (s_start, s_start + len(before) - 1, "reported", ref, False)
         verb_word = text[verb.start() : verb.end()]
+        when = _LEADING_WHEN.match(text, rest_start, s_end)
+        if when:
+            rest_start = when.end()
         bare = _BARE_CLAUSE.match(text, rest_start, s_end)
         that = _THAT_CLAUSE.match(text, rest_start, min(s_end, rest_start + 80))
         if bare and verb_word in ("said", "says", "say"):
@@ -309,6 +324,10 @@ def _sentence_subject(text: str, s_start: int, verb_start: int, index: MentionIn
         mention = index.mentions[opening.mention]
         if mention.label == "PERSON" and "," not in text[mention.end : verb_start] and verb_start - mention.end <= 80:
             return opening  # "UN chief Antonio Guterres called ... and said ..."
+    if opening is not None and opening.kind == "description" and opening.start - s_start <= 4:
+        between = text[opening.end : verb_start]
+        if "," not in between and len(between) <= 80:
+            return opening  # "The central bank left rates on hold and said ..."
     for i in index.starting_in(s_start, min(verb_start, s_start + 12)):
         mention = index.mentions[i]
         if mention.label in ("PERSON", "ORG") and "," not in text[mention.end : verb_start]:

@@ -47,7 +47,7 @@ _PRONOUN = re.compile(r"(?i)^(he|she|they|it)\b")
 _PRONOUN_END = re.compile(r"(?i)(?:^|(?<=\W))(he|she|they|it)$")
 _SKIP_END = re.compile(
     r"(?:[ \u00a0]+(?:also|later|then|again|previously|once|repeatedly|further|has|had|have|"
-    r"would|will|himself|herself|on [A-Z][a-z]+day|separately|reportedly))+$"
+    r"would|will|himself|herself|on [A-Z][a-z]+day|separately|reportedly|[a-z]{3,}ly))+$"
 )
 GROUP_HEADS = (
     "officials|authorities|police|analysts|experts|sources|residents|witnesses|diplomats|"
@@ -157,14 +157,21 @@ def person_key(mention: Mention) -> str:
 _SPEAKER_LABELS = {"PERSON", "ORG", "GPE", "NORP"}
 
 
-def speaker_forward(text: str, pos: int, limit: int, index: MentionIndex) -> SpeakerRef | None:
-    """A speaker expression starting at ``pos`` (after spaces): pronoun, name or description."""
+def speaker_forward(
+    text: str, pos: int, limit: int, index: MentionIndex, pronouns: bool = True
+) -> SpeakerRef | None:
+    """A speaker expression starting at ``pos`` (after spaces): pronoun, name or description.
+
+    ``pronouns=False`` after a verb inside a sentence: there a pronoun is an object
+    ("describing it as ...", "told him"), not the speaker."""
     while pos < limit and text[pos] in " \t\u00a0":
         pos += 1
     window = text[pos:limit]
     if not window:
         return None
     pronoun = _PRONOUN.match(window)
+    if pronoun and not pronouns:
+        return None
     if pronoun:
         return SpeakerRef("pronoun", pronoun.group(1), pos, pos + len(pronoun.group(1)))
     # a named speaker, possibly after role words: "US defense secretary Pete Hegeth"
@@ -304,8 +311,9 @@ def attribute_before(text: str, lo: int, open_: int, index: MentionIndex) -> Spe
     """Attribution before an opening quote in the same sentence: ``X said: “...``."""
     window = text[lo:open_]
     last = None
-    for last in _VERB_RE.finditer(window):
-        pass
+    for verb in _VERB_RE.finditer(window):
+        if not verb.group(0).endswith("ing") or last is None:
+            last = verb
     if last is None:
         return None
     if open_ - (lo + last.end()) > 90:
@@ -313,7 +321,7 @@ def attribute_before(text: str, lo: int, open_: int, index: MentionIndex) -> Spe
     verb_start = lo + last.start()
     speaker = speaker_backward(text, verb_start, lo, index)
     if speaker is None:
-        speaker = speaker_forward(text, lo + last.end(), open_, index)
+        speaker = speaker_forward(text, lo + last.end(), open_, index, pronouns=False)
         if speaker is not None and speaker.kind == "mention" and speaker.end > open_:
             return None
     return speaker
