@@ -141,15 +141,18 @@ def _caption_cut(line: str, cred: re.Match[str], nwords: int) -> tuple[int, int]
         return None
     m = _CREDIT_END.search(tail, 0, 160)
     rest = tail[m.end() :] if m else ""
-    if m is None or len(_WORD.findall(rest)) < 2:
-        # nothing after the credited name: the whole line is a caption (or a bare credit)
-        if nwords <= _MAX_CAPTION_WORDS and tail_words <= _MAX_CREDIT_TAIL_WORDS:
-            return (0, len(line))
-        return None
+    glued = bool(rest) and (rest[:1].isupper() or rest[:1] in "“\"‘")
+    if not glued:
+        # the credit runs to the line end (``/AFP via Getty Images``): the whole line is a
+        # caption, unless a sentence follows the credited name on the same line
+        if nwords > _MAX_CAPTION_WORDS or tail_words > _MAX_CREDIT_TAIL_WORDS:
+            return None
+        if m is not None and re.search(r"[.!?]\s+\S", rest):
+            return None
+        return (0, len(line))
     # credit glued to the following prose: cut up to the end of the credited name
+    assert m is not None
     cut_end = cred.end() + m.end()
-    if not rest[:1].isupper() and not rest[:1] in "“\"‘":
-        return None
     # the caption starts at the last sentence end before the credit (or the line start)
     cap_start = 0
     for sm in re.finditer(r"[.!?”\"]\s+(?=[A-Z“\"])", head):
