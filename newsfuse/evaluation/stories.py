@@ -315,6 +315,26 @@ def format_table(result: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def _is_pair_file(path: str | Path) -> bool:
+    """SemEval-style pair files (``text1``/``text2``/``Overall``) get the pair calibration."""
+    with open(path, encoding="utf-8") as fh:
+        first = fh.readline()
+    try:
+        row = json.loads(first)
+    except json.JSONDecodeError:
+        return False
+    return isinstance(row, dict) and "text1" in row and "text2" in row and "Overall" in row
+
+
+def format_pairs(path: str | Path, r: dict[str, Any]) -> str:
+    return (
+        f"{path}: {r['pairs_same']} same-story pairs (Overall <= 1.5), {r['pairs_different']} different "
+        f"(>= 3.5)\nROC AUC of the join score {r['roc_auc']:.3f}; at join_threshold {r['join_threshold']}: "
+        f"{r['same_joined']}/{r['pairs_same']} same joined, "
+        f"{r['different_kept_apart']}/{r['pairs_different']} different kept apart"
+    )
+
+
 def command(
     gold: Path = typer.Argument(..., help="Gold JSONL: id, text, title?, date?, event | cluster_id | gold_cluster."),
     as_json: bool = typer.Option(False, "--json", help="Print the figures as JSON."),
@@ -322,8 +342,15 @@ def command(
         0.3, "--dev-split", min=0.0, max=0.9, help="Share of gold stories used to tune the TF-IDF baseline."
     ),
 ) -> None:
-    """BCubed P/R/F1 and ARI of newsfuse stories vs TF-IDF+agglomerative and embeddings+HDBSCAN."""
+    """BCubed P/R/F1 and ARI of newsfuse stories vs TF-IDF+agglomerative and embeddings+HDBSCAN.
+
+    A SemEval-2022 task 8 pair file instead gets the join decision's agreement with the
+    human same-story ratings."""
     try:
+        if _is_pair_file(gold):
+            result = pair_calibration(gold)
+            typer.echo(json.dumps(result, indent=2) if as_json else format_pairs(gold, result))
+            return
         result = evaluate(gold, dev_split_fraction)
     except (OSError, ValueError) as exc:
         typer.echo(f"[NF001] {gold}: {exc}", err=True)
