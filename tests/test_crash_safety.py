@@ -183,3 +183,13 @@ def test_two_writers_keep_both_in_the_cluster_state(tmp_path):
     with sqlite3.connect(db) as conn:
         ids = [row[0] for row in conn.execute("SELECT id FROM articles")]
     assert [i for i in ids if i not in clusterer.recent] == []
+
+
+@pytest.mark.slow
+def test_every_article_stays_in_a_story_when_stories_merge(tmp_path):
+    """Found by bench/stress_ingest.py: on this corpus (no kill at all) stories merge during
+    the run and the members of a merged-away story ended up in no story at all."""
+    files = write_synthetic_files(tmp_path / "in", 270, seed=2027)
+    db, settings = tmp_path / "store.db", settings_file(tmp_path, batch_size=10)
+    finish(start_cli([tmp_path / "in"], db, settings), timeout=1800)
+    check_store(db, unique_ids(files))
