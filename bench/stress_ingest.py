@@ -5,8 +5,9 @@
    throughput and peak memory.
 2. Memory over 20 passes of the same 1,000 articles in one process (RSS after each pass).
 3. ``--kill-points N`` (default 20): the CLI ingests a directory into a fresh SQLite store and
-   is SIGKILLed N times at random points (a random delay, or right after the store grows past
-   a random count), resumed each time; then it runs to completion and the store must hold
+   is SIGKILLed N times at random points (every fourth after a random delay, model loading
+   included; the others right after the store has grown by a random 1-20 articles, so the kills
+   are spread over the whole ingest), resumed each time; then it runs to completion and the store must hold
    exactly the unique articles, with a clean ``PRAGMA integrity_check`` and no duplicates.
 4. ``--pipeline-passes N``: memory over N passes of ``newsfuse.pipeline.analyze`` on the same
    articles in one process (slow: spaCy and embeddings run every pass).
@@ -180,13 +181,13 @@ def kill_points(points: int, files: int, seed: int) -> None:
         for point in range(1, points + 1):
             before = _count(db)
             proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-            if point % 2:  # by time: anywhere, model loading included
+            if point % 4 == 1:  # by time: anywhere, model loading included
                 how = f"after {rng.uniform(0.5, 25.0):.1f} s"
                 deadline = time.monotonic() + float(how.split()[1])
                 while time.monotonic() < deadline and proc.poll() is None:
                     time.sleep(0.05)
-            else:  # by progress: right after the store passes a random count
-                target = rng.randrange(before, len(expected) + 1)
+            else:  # by progress: one or two batches further than the last kill
+                target = before + rng.randrange(1, 21)
                 how = f"store > {target}"
                 while _count(db) <= target and proc.poll() is None:
                     time.sleep(0.05)
