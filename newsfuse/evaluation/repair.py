@@ -86,7 +86,8 @@ class Damage:
     note: str = ""
 
 
-_PHRASE_WORD = re.compile(r"[A-Za-z]+(?:['’][a-z]+)?")
+# whole words only (not the "century" of "19th-century"): the repair tokenizer sees whole words
+_PHRASE_WORD = re.compile(r"(?<![\w'’-])[A-Za-z]+(?:['’][a-z]+)?(?![\w'’-])")
 _PREPOSITIONS = ("in", "of", "at", "on", "for")
 _FIRST = ("Maria", "Jonas", "Aiko", "Tomasz", "Leila", "Samuel", "Ines", "Kofi", "Nadia", "Pavel",
           "Grace", "Rafael", "Hana", "Oskar", "Priya", "Dmitri")

@@ -34,7 +34,6 @@ Left alone, by rule rather than by list of strings seen in the data:
 from __future__ import annotations
 
 import re
-from collections import Counter
 from itertools import accumulate
 from dataclasses import dataclass
 
@@ -145,6 +144,20 @@ def flood_edits(text: str) -> list[Edit]:
     return [Edit(m.end(1), m.end(), "", "loop", 0.95) for m in _FLOOD.finditer(text)]
 
 
+class _Index:
+    """Built on first need, once per text: where each word occurs, which words are ever written
+    in lower case. Keeps the name checks linear however many doubles a text holds."""
+
+    def __init__(self, text: str, toks: _Tokens) -> None:
+        self.positions: dict[str, list[int]] = {}
+        self.lowercase: set[str] = set()
+        self.single: dict[tuple[str, ...], bool] = {}  # phrase -> stands alone somewhere
+        for x, (w, st, en) in enumerate(zip(toks.norms, toks.starts, toks.ends)):
+            self.positions.setdefault(w, []).append(x)
+            if text[st:en] == w:
+                self.lowercase.add(w)
+
+
 def loop_edits(text: str, max_words: int = 12) -> list[Edit]:
     """Edits that collapse repeated words and phrases (see the module docstring)."""
     toks = tokenize(text)
@@ -167,7 +180,7 @@ def loop_edits(text: str, max_words: int = 12) -> list[Edit]:
         hard_after[idx] = nearest
         if gaps[idx] == _HARD:
             nearest = idx
-    counts: Counter[str] | None = None
+    index: _Index | None = None
     edits: list[Edit] = []
     i = 0
     window = max_words + 1
@@ -180,9 +193,9 @@ def loop_edits(text: str, max_words: int = 12) -> list[Edit]:
         if run is None:
             i += 1
             continue
-        if counts is None:
-            counts = Counter(norms)
-        edit = _judge(text, toks, run, counts)
+        if index is None:
+            index = _Index(text, toks)
+        edit = _judge(text, toks, run, index)
         if edit is not None:
             edits.append(edit)
         i = _run_end(run)
@@ -266,7 +279,7 @@ def _run_end(run: _Run) -> int:
     return run.i + run.copies * (run.k + run.sep) - run.sep + run.partial
 
 
-def _judge(text: str, toks: _Tokens, run: _Run, counts: Counter[str]) -> Edit | None:
+def _judge(text: str, toks: _Tokens, run: _Run, index: _Index) -> Edit | None:
     """Decide whether a run is damage; return the collapsing edit or None."""
     norms, starts, ends = toks.norms, toks.starts, toks.ends
     i, k = run.i, run.k
@@ -302,12 +315,13 @@ def _judge(text: str, toks: _Tokens, run: _Run, counts: Counter[str]) -> Edit | 
     j = i + k + run.sep
     second_surface = [text[starts[x] : ends[x]] for x in range(j, j + k)]
     names = all(_is_capitalised(w) for w in surface) and \
-        all(_is_capitalised(w) for w in second_surface)
+        all(_is_capitalised(w) for w in second_surface) and \
+        norms[i] not in index.lowercase
     if names:
         # a doubled multi-word name or a tripled name is a slip; a doubled single name
         # (Walla Walla) or "New York, New York" only when the name also stands alone
         if separated or (k == 1 and run.copies == 2):
-            if not _single_form_elsewhere(norms, counts, unit, run):
+            if not _single_form_elsewhere(norms, index, unit):
                 return None
             confidence = 0.6
         else:
@@ -334,23 +348,20 @@ def _is_capitalised(word: str) -> bool:
     return word[:1].isupper()
 
 
-def _single_form_elsewhere(norms: list[str], counts: Counter[str], unit: list[str], run: _Run) -> bool:
+def _single_form_elsewhere(norms: list[str], index: _Index, unit: list[str]) -> bool:
     """Whether the phrase also occurs on its own (not doubled) somewhere in the text.
 
     ``Ukraine Ukraine`` in a text that says ``Ukraine`` twenty times is a slip; ``Walla
     Walla`` in a text where ``Walla`` never stands alone is a name."""
+    key = tuple(unit)
+    if key in index.single:
+        return index.single[key]
     k = len(unit)
-    first = unit[0]
-    if counts[first] <= run.copies:
-        return False
-    starts = set()
-    for x in range(len(norms) - k + 1):
-        if norms[x] == first and norms[x : x + k] == unit:
-            starts.add(x)
-    for x in starts:
-        if not ({x - k, x + k, x - k - 1, x + k + 1} & starts):
-            return True
-    return False
+    found = [x for x in index.positions.get(unit[0], ()) if norms[x : x + k] == unit]
+    starts = set(found)
+    answer = any(not ({x - k, x + k, x - k - 1, x + k + 1} & starts) for x in found)
+    index.single[key] = answer
+    return answer
 
 
 def _in_quote_or_chant(text: str, pos: int) -> bool:
