@@ -222,7 +222,7 @@ _LEADING_WHEN = re.compile(
 _NOT_A_CLAUSE = (
     "on|in|at|during|after|before|to|from|with|by|for|last|this|earlier|later|yesterday|today|"
     "tonight|tomorrow|recently|previously|separately|publicly|privately|repeatedly|again|also|"
-    "as|of|about|nothing|so|and|but|or|in a statement|goodbye|yes|no|that"
+    "as|of|about|nothing|so|and|but|or|in a statement|goodbye|yes|no(?=[ \u00a0]to\b|[.,;])|that"
 )
 # a clause right after "said" (no "that"): anything but a prepositional phrase or adverb
 _BARE_CLAUSE = re.compile(

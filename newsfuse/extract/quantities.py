@@ -62,6 +62,8 @@ UNITS = {
     "kilometers": ("km", 1.0), "kilometres": ("km", 1.0), "kilometer": ("km", 1.0),
     "kilometre": ("km", 1.0), "km": ("km", 1.0), "miles": ("km", 1.609344),
     "mile": ("km", 1.609344), "meters": ("km", 0.001), "metres": ("km", 0.001),
+    "centimetres": ("km", 1e-5), "centimeters": ("km", 1e-5), "millimetres": ("km", 1e-6),
+    "millimeters": ("km", 1e-6), "inches": ("km", 2.54e-5), "feet": ("km", 0.0003048),
     "tonnes": ("t", 1.0), "tons": ("t", 1.0), "metric tons": ("t", 1.0), "tonne": ("t", 1.0),
     "kilograms": ("t", 0.001), "kg": ("t", 0.001),
 }

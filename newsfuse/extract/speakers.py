@@ -53,7 +53,8 @@ GROUP_HEADS = (
     "officials|authorities|police|analysts|experts|sources|residents|witnesses|diplomats|"
     "lawmakers|spokesmen|spokespeople|ministers|leaders|prosecutors|investigators|officers|"
     "agency|ministry|government|office|army|military|statement|service|commission|department|"
-    "council|court|bank|committee|spokesman|union|company|firm|group|board|institute|researchers"
+    "council|court|bank|committee|spokesman|union|company|firm|group|board|institute|researchers|"
+    "navy|guard|marines|coastguard|firefighters|rescuers|prosecutors|scientists"
 )
 _HEADS = "|".join(sorted(ROLE_HEADS, key=len, reverse=True)) + "|" + GROUP_HEADS
 _DESC_FWD = re.compile(
