@@ -78,17 +78,20 @@ def repair_text(text: str, settings: RepairSettings | None = None) -> RepairResu
         return edits
 
     def one_round() -> int:
+        """One pass of everything; returns how many edits could expose new damage."""
         changed = run(flood_edits)  # hostile floods of one word first: the rest is then small
-        changed += run(mojibake_edits) + run(invisible_edits)
-        changed += _until_stable(lambda: run(whitespace_edits))
+        run(mojibake_edits)
+        run(invisible_edits)
+        _until_stable(lambda: run(whitespace_edits))
         changed += run(debris_pass) + run(hyphen_edits) + run(punctuation_space_edits)
         changed += run(quote_edits) + run(glued_edits)
         changed += _until_stable(lambda: run(lambda t: loop_edits(t, s.max_loop_words)))
-        changed += _until_stable(lambda: run(whitespace_edits))
+        _until_stable(lambda: run(whitespace_edits))  # spaces only: exposes nothing new
         return changed
 
     # a repair can expose damage an earlier pass already looked for (a loop collapses into a
-    # lone "Advertisement" line): rounds until nothing changes, so repairing twice is a no-op
+    # lone "Advertisement" line): another round while structural edits were made, so
+    # repairing twice is a no-op; a text that only needed whitespace/unicode fixes takes one
     _until_stable(one_round, limit=_MAX_ROUNDS)
 
     garbled: list[Span] = []

@@ -56,18 +56,33 @@ def repetitive_spans(text: str, sentences: list[tuple[int, int]]) -> list[tuple[
     for s, e in sentences:
         if e - s > 5000:
             continue
-        words: list[str] = []
+        parts = _WORD_OR_PUNCT.findall(text, s, e)  # "" for a punctuation mark
+        words = [p.lower() for p in parts if p]
+        if len(words) < 6 or not _has_thrice_repeated_content_word(words):
+            continue
         clauses: list[int] = []
         clause = 0
-        for m in _WORD_OR_PUNCT.finditer(text, s, e):
-            if m.group(1) is None:
-                clause += 1
-            else:
-                words.append(m.group(1).lower())
+        for p in parts:
+            if p:
                 clauses.append(clause)
-        if len(words) >= 6 and _repetitive(words, clauses):
+            else:
+                clause += 1
+        if _repetitive(words, clauses):
             flagged.append((s, e))
     return flagged
+
+
+def _has_thrice_repeated_content_word(words: list[str]) -> bool:
+    """Cheap gate: a repeated content n-gram needs a content word seen three times."""
+    seen: dict[str, int] = {}
+    for w in words:
+        if w in STOPWORDS:
+            continue
+        c = seen.get(w, 0) + 1
+        if c >= _MIN_REPEATS:
+            return True
+        seen[w] = c
+    return False
 
 
 def _repetitive(words: list[str], clauses: list[int]) -> bool:

@@ -33,12 +33,15 @@ _BASES = {
 }
 # found from the dot (cheap to scan), the base word is then read right before it
 _SPLIT_CONTRACTION = re.compile(
-    r"[ \t]?\.[ \t]?[”\"’'][ \t]?(re|ve|ll|m|s|d|t|Re|Ve|Ll|M|S|D|T|RE|VE|LL)\b(?=[ \t,.;:!?])"
+    r"\.[ \t]?[”\"’'][ \t]?(re|ve|ll|m|s|d|t|Re|Ve|Ll|M|S|D|T|RE|VE|LL)\b(?=[ \t,.;:!?])"
 )
-_BASE_BEFORE = re.compile(r"(?<![A-Za-z])[A-Za-z]{1,8}$")
-_CLOSE_PUSHED = re.compile(r"(?<=[^\W_][.,!?])[ \t]+”(?=$|[\s,.;:)’‘])")
-_OPEN_SPACED = re.compile(r"(?:(?<=[\s(\[—–])|^)“[ \t]+(?=[^\W_])")
-_OPEN_AT_END = re.compile(r"(?<=[^\W_][.,!?])[ \t]*“[ \t]*(?=\n|$)")
+_BASE_BEFORE = re.compile(r"(?<![A-Za-z])[A-Za-z]{1,8}[ \t]?$")
+# each pattern starts at the quote mark itself (a rare literal: fast to scan for); what must
+# come before it is checked in Python
+_CLOSE_PUSHED = re.compile(r"”(?=$|[\s,.;:)’‘])")
+_OPEN_SPACED = re.compile(r"“[ \t]+(?=[^\W_])")
+_OPEN_AT_END = re.compile(r"“[ \t]*(?=\n|$)")
+_WORD_PUNCT_SPACES = re.compile(r"[^\W_][.,!?]([ \t]*)$")
 
 
 def quote_edits(text: str) -> list[Edit]:
@@ -48,20 +51,31 @@ def quote_edits(text: str) -> list[Edit]:
         b = _BASE_BEFORE.search(text, max(0, m.start() - 9), m.start())
         if b is None:
             continue
-        base, suffix = b.group(), m.group(1).lower()
+        base, suffix = b.group().rstrip(), m.group(1).lower()
         if base.lower() not in _BASES[suffix]:
             continue
         edits.append(Edit(b.start(), m.end(), base + apostrophe + suffix, "quote", 0.8))
     for m in _CLOSE_PUSHED.finditer(text):
-        if _is_open_quote_context(text, m.start()):
-            edits.append(Edit(m.start(), m.end(), "”", "quote", 0.85))
+        before = _WORD_PUNCT_SPACES.search(text, max(0, m.start() - 40), m.start())
+        if before is None or not before.group(1):
+            continue  # not "word. ”" with a space before the mark
+        start = before.start(1)
+        if _is_open_quote_context(text, start):
+            edits.append(Edit(start, m.end(), "”", "quote", 0.85))
     for m in _OPEN_SPACED.finditer(text):
+        prev = text[m.start() - 1 : m.start()]
+        if prev and not (prev.isspace() or prev in "([—–"):
+            continue
         if _is_open_quote_context(text, m.start()):
             continue  # a mis-turned closing mark, not an opening one: leave it
         edits.append(Edit(m.start(), m.end(), "“", "quote", 0.85))
     for m in _OPEN_AT_END.finditer(text):
-        if _is_open_quote_context(text, m.start()):
-            edits.append(Edit(m.start(), m.end(), "”", "quote", 0.8))
+        before = _WORD_PUNCT_SPACES.search(text, max(0, m.start() - 40), m.start())
+        if before is None:
+            continue
+        start = before.start(1)
+        if _is_open_quote_context(text, start):
+            edits.append(Edit(start, m.end(), "”", "quote", 0.8))
     return _disjoint(edits)
 
 

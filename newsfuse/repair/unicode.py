@@ -50,6 +50,7 @@ _TOKEN = re.compile(r"[^ \t\n]+")
 _INVISIBLE = re.compile(r"[\u200b\u2060\ufeff\u00ad\u180e]+|"
                         r"(?<=[A-Za-z0-9])[\u200c\u200d]+(?=[A-Za-z0-9])|"
                         r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]+")
+_ANY_INVISIBLE = re.compile(r"[\u200b\u2060\ufeff\u00ad\u180e\u200c\u200d\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _ODD_SPACE = re.compile(r"[\u00a0\u2000-\u200a\u202f\u205f]")
 _CR = re.compile(r"\r\n?")
 _MAX_FTFY_LINE = 200_000  # longer "lines" are not prose; ftfy's cost is not worth it there
@@ -97,8 +98,10 @@ def mojibake_edits(text: str) -> list[Edit]:
 
 def invisible_edits(text: str) -> list[Edit]:
     """Drop zero-width, soft-hyphen and control characters; plain spaces for odd spaces."""
-    edits = [Edit(m.start(), m.end(), "", "unicode", 1.0) for m in _INVISIBLE.finditer(text)]
+    edits: list[Edit] = []
+    if _ANY_INVISIBLE.search(text):  # one cheap character-class scan first
+        edits += [Edit(m.start(), m.end(), "", "unicode", 1.0) for m in _INVISIBLE.finditer(text)]
     edits += [Edit(m.start(), m.end(), " ", "whitespace", 1.0) for m in _ODD_SPACE.finditer(text)]
-    edits += [Edit(m.start(), m.end(), "\n", "whitespace", 1.0) for m in _CR.finditer(text)
-              if m.group() != "\n"]
+    if "\r" in text:
+        edits += [Edit(m.start(), m.end(), "\n", "whitespace", 1.0) for m in _CR.finditer(text)]
     return edits
