@@ -356,6 +356,8 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=2, help="uvicorn worker processes")
     ap.add_argument("--kinds", default="sqlite,postgres")
     ap.add_argument("--no-ingest", action="store_true", help="no concurrent CLI ingest")
+    ap.add_argument("--sqlite-cache", default=None,
+                    help="keep the built SQLite store at this path and reuse it on later runs (same --articles)")
     args = ap.parse_args()
 
     corpus = make_corpus(args.articles)
@@ -368,15 +370,26 @@ def main() -> None:
         pg_dir = None
         server = ingest = None
         try:
+            reuse = False
             if kind == "sqlite":
                 url = str(workdir / "load.db")
+                if args.sqlite_cache:
+                    url = args.sqlite_cache
+                    reuse = Path(url).exists() and Path(url + ".json").exists()
             else:
                 pg_dir = workdir / "pg"
                 if os.geteuid() == 0:
                     os.chmod(workdir, 0o755)
                 url = start_postgres(workdir)
-            print(f"[{kind}] building the store", flush=True)
-            build_s, story_ids, words = build_store(url, corpus)
+            if reuse:
+                cached = json.loads(Path(url + ".json").read_text())
+                build_s, story_ids, words = cached["build_s"], cached["story_ids"], cached["words"]
+                print(f"[{kind}] reusing the store at {url}", flush=True)
+            else:
+                print(f"[{kind}] building the store", flush=True)
+                build_s, story_ids, words = build_store(url, corpus)
+                if kind == "sqlite" and args.sqlite_cache:
+                    Path(url + ".json").write_text(json.dumps({"build_s": build_s, "story_ids": story_ids, "words": words}))
             port = free_port()
             base = f"http://127.0.0.1:{port}"
             server = start_server(url, port, args.workers)
@@ -387,7 +400,10 @@ def main() -> None:
                 time.sleep(1)
             print(f"[{kind}] {args.clients} clients for {args.seconds:g} s"
                   f"{'' if args.no_ingest else ' while the CLI ingests'}", flush=True)
+            load_before = os.getloadavg()[0]
             lat, errors, statuses, elapsed = asyncio.run(run_load(base, story_ids, words, args.clients, args.seconds))
+            notes.append(f"{kind}: machine load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after the run "
+                         f"(the load generator runs on the same {os.cpu_count()} CPUs)")
             report(kind, lat, errors, elapsed, rows)
             if ingest is not None:
                 ingest.wait(timeout=600)
