@@ -117,6 +117,7 @@ class StoryClusterer:
         self.entity_df = DocumentFrequencies(s.max_vocabulary)
         self.recent: OrderedDict[str, str] = OrderedDict()  # article id -> story (bounded)
         self.seq = 0
+        self._known_before: set[str] = set()  # stories that existed before the current batch
         self._cache: dict[str, tuple[int, dict[str, float], dict[str, float]]] = {}
         if state:
             self._load(state)
@@ -138,6 +139,8 @@ class StoryClusterer:
         return story_id
 
     def add(self, items: Sequence[ClusterItem]) -> StoryAssignment:
+        """Place a batch: every item gets a story (existing or new); ids already seen get
+        their story back. Only the stories the batch touched are named and labelled."""
         out = StoryAssignment()
         prepared = [self._prepare(it) for it in items]
         prepared.sort(key=lambda p: (p.day is None, p.day or 0, p.item.article_id))
