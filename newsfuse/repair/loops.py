@@ -21,11 +21,12 @@ Left alone, by rule rather than by list of strings seen in the data:
 - capitalised doubles that look like names (``Walla Walla``, ``Sirhan Sirhan``, ``New York,
   New York``): a doubled single name, or a name repeated after a comma, is collapsed only
   when the name also stands alone elsewhere in the same text (then at confidence 0.6); a
-  doubled multi-word name (``Representative Jane Representative Jane Doe``) or a tripled one
-  is collapsed at 0.7;
-- repeats of numbers; comma- or ``and``-separated repeats inside a quotation or after a chant
-  verb (``lock her up, lock her up``) unless the phrase starts or ends with a function word
-  (``of the disabled and of the disabled``), which chants do not;
+  doubled multi-word name (``Representative Jane Representative Jane Doe``) or a name
+  repeated three times or more (``Speaker John, Speaker John, Speaker John A. Boehner``) is
+  collapsed at 0.7;
+- repeats of numbers; comma-separated repeats inside a quotation or after a chant verb
+  (``lock her up, lock her up``) unless the phrase starts or ends with a function word
+  (``of the disabled, of the disabled``), which chants do not;
 - (but 50 or more copies of one word in a row are always collapsed: that is never prose);
 - anything across a line break or a sentence end (a headline repeated as the lead, chants
   written as sentences ``We will win. We will win.``).
@@ -52,7 +53,7 @@ WH_HEADS = frozenset({"what", "thing", "things", "problem", "question", "point",
                       "fact", "truth", "idea", "all", "trouble", "catch", "whatever", "answer"})
 # a phrasal verb's particle then a preposition: "marched in in February"
 PARTICLES = frozenset({"in", "on", "up", "out", "off", "down", "over", "around", "back", "through",
-                       "along", "by"})
+                       "along"})
 PARTICLE_VERBS = frozenset({
     "go", "goes", "went", "gone", "come", "comes", "came", "get", "gets", "got", "put", "puts",
     "set", "sets", "turn", "turns", "move", "moves", "log", "logs", "check", "checks", "sign",
@@ -320,17 +321,20 @@ def _judge(text: str, toks: _Tokens, run: _Run, index: _Index) -> Edit | None:
     if names:
         # a doubled multi-word name or a tripled name is a slip; a doubled single name
         # (Walla Walla) or "New York, New York" only when the name also stands alone
-        if separated or (k == 1 and run.copies == 2):
+        if (separated and run.copies == 2) or (k == 1 and run.copies == 2):
             if not _single_form_elsewhere(norms, index, unit):
                 return None
             confidence = 0.6
         else:
             confidence = 0.7
     if separated:
-        if _in_quote_or_chant(text, starts[i]) and unit[0] not in FUNCTION_EDGE and \
-                unit[-1] not in FUNCTION_EDGE:
-            return None  # "lock her up, lock her up": a chant, quoted
-        confidence = min(confidence, 0.85 if run.sep else 0.75)
+        # inside a quotation two copies may be rhetoric ("I say what I mean and I mean what
+        # I say") or a chant ("lock her up, lock her up"); three or more copies joined by a
+        # bare "and" ("is fully and is fully and is fully") are a slip even there
+        if not (run.sep and run.copies >= 3) and _in_quote_or_chant(text, starts[i]) and \
+                unit[0] not in FUNCTION_EDGE and unit[-1] not in FUNCTION_EDGE:
+            return None
+        confidence = min(confidence, 0.8 if run.sep else 0.75)
     kind = "doubled_word" if k == 1 and run.copies == 2 else "loop"
     if run.partial >= 2 and run.sep == 0 and run.copies >= 2:
         # rotated loop body: keep only the words before it
