@@ -232,6 +232,10 @@ def test_without_a_token_writes_are_loopback_only(store):
         assert r.status_code == 403  # another port on this host is another origin
         r = c.post("/upload", data={"text": ""}, headers={"sec-fetch-site": "same-origin", "origin": "null"})
         assert r.status_code == 422  # our own form: allowed (then empty)
+        # DNS rebinding: same-origin for the browser, but the Host is someone else's name
+        r = c.post("/api/articles", content=b"", headers={"host": "rebind.example:8000", "origin": "http://rebind.example:8000"})
+        assert r.status_code == 403
+        assert c.post("/api/articles", content=b"", headers={"host": "localhost:8000"}).status_code == 422
     public = create_app(store=store, token="", listen_host="0.0.0.0")
     with TestClient(public, **LOOPBACK) as c:
         assert c.post("/api/articles", content=b"").status_code == 403

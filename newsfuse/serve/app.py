@@ -91,6 +91,10 @@ class AppState:
         client = request.client.host if request.client else ""
         if not (security.is_loopback_host(server[0]) and security.is_loopback_host(client)):
             raise HTTPException(403, "writes without a token are accepted from loopback only; set NEWSFUSE_TOKEN")
+        # DNS rebinding: a web page whose name now resolves to 127.0.0.1 is "same-origin" with
+        # itself, but its Host header still carries its own name
+        if not security.is_loopback_host(security.host_name(headers.get("host", ""))):
+            raise HTTPException(403, "writes without a token need a loopback Host (127.0.0.1, localhost, [::1])")
 
 
 def create_app(

@@ -53,6 +53,14 @@ def is_loopback_host(host: str | None) -> bool:
         return False
 
 
+def host_name(host_header: str) -> str:
+    """The name part of a Host header: 'localhost:8000' -> 'localhost', '[::1]:80' -> '::1'."""
+    host = host_header.strip()
+    if host.startswith("["):
+        return host[1:].split("]", 1)[0]
+    return host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+
+
 def safe_http_url(url: str | None) -> str | None:
     """``url`` when it is a plain http(s) URL fit to be a link, else None (javascript:, data:, ...)."""
     if not url or len(url) > 2000:
