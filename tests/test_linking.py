@@ -99,3 +99,21 @@ def test_entity_ids_are_stable_across_runs():
     first, _ = link(text)
     second, _ = link(text)
     assert [e.id for e in first.entities] == [e.id for e in second.entities]
+
+
+def test_description_speaker_resolves_across_the_story():
+    links, anns = link(
+        "Chancellor Anna Berger told parliament that taxes would not rise.",
+        "Critics doubted the plan. The chancellor said she would present a budget in October.",
+    )
+    [berger] = [e for e in links.entities if e.name == "Anna Berger"]
+    reported = [q for q in anns[1].quotes if q.kind == "reported"]
+    assert reported and reported[0].speaker == "chancellor"
+    assert reported[0].speaker_entity_id == berger.id
+    # an institution is never resolved to one person
+    links, anns = link(
+        "Navy spokesman Gayan Perera said no crew members were hurt.",
+        "The ship ran aground near the port, the navy said.",
+    )
+    navy = [q for q in anns[1].quotes if q.speaker == "navy"]
+    assert navy and navy[0].speaker_entity_id is None

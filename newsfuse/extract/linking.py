@@ -702,18 +702,32 @@ def _build(nodes: list[Node], comps: _Components, candidates: dict, annotations:
             continue
         seen.add(pair)  # type: ignore[arg-type]
         links.append(CandidateLink(pair[0], pair[1], round(score, 3), reason))
-    _fill_speakers(annotations)
+    roles_of = {
+        entity_of_root[root]: comps.facts(root)[2]
+        for root in comps.members
+        if root in entity_of_root and any(nodes[i].group == "PERSON" for i in comps.members[root])
+    }
+    _fill_speakers(annotations, roles_of)
     return EntityLinks(entities=entities, candidates=links)
 
 
-def _fill_speakers(annotations: Sequence[ArticleAnnotations]) -> None:
-    """Quote.speaker_entity_id from the mention the speaker surface names (nearest one)."""
+def _fill_speakers(annotations: Sequence[ArticleAnnotations], roles_of: dict[str, set[str]]) -> None:
+    """Quote.speaker_entity_id from the mention the speaker surface names (nearest one); a
+    description nobody in its own article matched (``the chancellor said``) goes to the one
+    person of the story whose role words agree, if exactly one does."""
+    from newsfuse.extract.speakers import description_matches
+
     for ann in annotations:
         by_text: dict[str, list[tuple[int, str]]] = defaultdict(list)
         for mention in ann.mentions:
             if mention.entity_id:
                 by_text[mention.text].append((mention.start, mention.entity_id))
         for quote in ann.quotes:
+            if quote.speaker and quote.speaker not in by_text and quote.speaker[:1].islower():
+                matches = [eid for eid, roles in roles_of.items() if description_matches(quote.speaker, roles)]
+                if len(matches) == 1:
+                    quote.speaker_entity_id = matches[0]
+                continue
             if not quote.speaker or quote.speaker not in by_text:
                 continue
             options = by_text[quote.speaker]

@@ -346,6 +346,8 @@ def description_matches(description: str, roles: set[str]) -> bool:
             cut = words.index(prep)
             head, modifiers = words[cut - 1], words[: cut - 1] + words[cut + 1 :]
             break
+    if head not in ROLE_HEADS and not any(head in group for group in _HEAD_GROUPS):
+        return False  # "the navy", "the ministry": an institution, not one person
     if not _word_matches(head, roles, _HEAD_GROUPS):
         return False
     return all(_word_matches(m, roles, _DOMAIN_GROUPS) for m in modifiers)
