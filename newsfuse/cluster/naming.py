@@ -3,7 +3,7 @@
 Title: the headline of the member closest to the story's centroid (the most typical
 telling), cleaned of site suffixes and URL debris. Label: the story's most distinctive
 names (entity weight x idf), then its most distinctive other words, e.g.
-``Tara Reid, Promises Treatment Center · rehab, actress``.
+``Norges Bank, Ida Wolden Bache, Norway · rate, krone, interest``.
 """
 
 from __future__ import annotations
