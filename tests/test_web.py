@@ -313,3 +313,27 @@ def test_a_citation_opens_the_closest_sentence_when_the_brief_paraphrases():
     assert exact.exact and exact.before.endswith("euros. ")
     unrelated = find_passage("c0-2", a, "Orchard festival draws crowds.", [])
     assert unrelated.text == "Authorities shut the bridge on Tuesday." and not unrelated.exact
+
+
+def test_a_multipart_jsonl_upload_keeps_good_lines_and_reports_bad_ones(client, store):
+    import json
+
+    lines = [
+        json.dumps({"title": "Ferry strike ends in Lindqvist", "source": "Harbor Gazette", "published": "2031-04-02",
+                    "text": "Ferry crews in Lindqvist returned to work on Wednesday after a two-day strike over "
+                            "night shifts. The union said 85 percent of members backed the new rota."}),
+        "{this line is not json",
+        json.dumps({"title": "Lindqvist ferries sail again", "source": "Coastal Wire", "published": "2031-04-02",
+                    "text": "Ferries in Lindqvist were running again on Wednesday as a two-day strike by crews "
+                            "ended. Union members voted for the new rota of night shifts."}),
+    ]
+    body = ("\n".join(lines) + "\n").encode()
+    r = client.post("/api/articles", files={"file": ("ferries.jsonl", body, "application/x-ndjson")})
+    assert r.status_code == 201, r.text
+    doc = r.json()
+    validate(doc)
+    assert len(doc["uploaded_ids"]) == 2
+    assert [e["code"] for e in doc["errors"]] == ["NF010"]
+    sources = {a["source"] for a in doc["articles"] if a["id"] in doc["uploaded_ids"]}
+    assert sources == {"Harbor Gazette", "Coastal Wire"}
+    assert store.known_ids(doc["uploaded_ids"]) == set(doc["uploaded_ids"])
