@@ -154,6 +154,10 @@ def test_scrambled_quotes_are_flagged() -> None:
         "“It is a long story,\nthe minister said.",
         "Москва заявила, что переговоры продолжатся. 東京で会議が開かれた。",
         "Two candidates named Kovacs ran: Laszlo Kovacs and Eva Kovacs.",
+        "Police searched the school and the school compound.",
+        "It runs on Windows Server 2008, Windows Server 2008 R2 and later.",
+        "So close, so close and then a sack ended the drive.",
+        "“I say what I mean and I mean what I say,” he told reporters.",
     ],
 )
 def test_leaves_legitimate_text_alone(clean: str) -> None:

@@ -12,6 +12,10 @@ rotated phrase and the text keeps only the words before it (``a meeting``).
 
 Left alone, by rule rather than by list of strings seen in the data:
 - copies joined by ``, and`` (a new clause: ``thanked the speaker, and the speaker said``);
+- two copies joined by ``and`` or a comma when the second opens a longer phrase: a name
+  going on (``Windows Server 2008, Windows Server 2008 R2``) or ``the`` + noun going on as a
+  compound (``the city and the city council``); and two-word comma repeats with no function
+  word at either edge (``so close, so close``);
 - single words joined by ``and`` or commas (``more and more``, ``again and again``,
   ``go, go, go``, ``very, very``, ``Smith and Smith``);
 - ``X <connector> X <connector> X`` (``day after day after day``, ``over and over and over``);
@@ -80,6 +84,14 @@ FUNCTION_EDGE = frozenset({
     "a", "an", "the", "of", "in", "on", "at", "to", "for", "from", "by", "with", "and", "or",
     "into", "than", "its", "their",
 })
+# words that may follow a mended "X and X" / "X, X": they cannot continue the phrase X
+FOLLOWERS = frozenset(
+    "a an the and or but nor of in on at to for from by with as than that which who whom whose "
+    "is are was were be been being has have had will would can could should may might must do "
+    "does did said says say told this these those it its he she they we i you his her their our "
+    "after before during since until while when where because if though although about into "
+    "over under between against across through without within also not".split()
+)
 DETERMINERS = frozenset({"a", "an", "the", "this", "that", "these", "those", "its", "his", "her",
                          "their", "our", "my", "your"})
 CHANT_VERBS = re.compile(r"\b(?:chant(?:s|ed|ing)?|shout(?:s|ed|ing)?|yell(?:s|ed|ing)?|"
@@ -327,6 +339,21 @@ def _judge(text: str, toks: _Tokens, run: _Run, index: _Index) -> Edit | None:
             confidence = 0.6
         else:
             confidence = 0.7
+    if separated and run.copies == 2:
+        # "the city and the city council", "Windows Server 2008, Windows Server 2008 R2": the
+        # second copy opens a longer phrase. Mend two copies only when a function word,
+        # punctuation or the end follows them
+        after = last_copy + k
+        if after < len(norms) and toks.gaps[after] != _HARD and norms[after] not in FOLLOWERS:
+            nxt_word = text[starts[after] : ends[after]]
+            if nxt_word[:1].isupper() or nxt_word[:1].isdigit():
+                if all(w[:1].isupper() or w[:1].isdigit() for w in surface):
+                    return None  # a longer name: "Windows Server 2008 R2"
+            elif k == 2 and unit[0] in DETERMINERS:
+                return None  # a longer noun phrase: "the city council"
+        if run.sep_gap == _COMMA and not run.sep and k <= 2 and \
+                unit[0] not in FUNCTION_EDGE and unit[-1] not in FUNCTION_EDGE:
+            return None  # "so close, so close", "save me, save me": rhetoric
     if separated:
         # inside a quotation two copies may be rhetoric ("I say what I mean and I mean what
         # I say") or a chant ("lock her up, lock her up"); three or more copies joined by a
