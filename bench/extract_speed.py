@@ -31,19 +31,35 @@ SHARED = ROOT.parent / "shared"
 def corpora() -> dict[str, list[list[Article]]]:
     """name -> stories, each a list of articles."""
     seeds = [
-        Article(id=p.stem, path=str(p), source=p.stem, title="", text=p.read_text(encoding="utf-8"),
-                original_text="", published=None)
+        Article(
+            id=p.stem,
+            path=str(p),
+            source=p.stem,
+            title="",
+            text=p.read_text(encoding="utf-8"),
+            original_text="",
+            published=None,
+        )
         for p in sorted((SHARED / "seeds").glob("*.txt"))
     ]
     stories = []
     with open(SHARED / "data" / "allsides_dev.jsonl", encoding="utf-8") as handle:
         for n, line in enumerate(handle):
             row = json.loads(line)
-            stories.append([
-                Article(id=f"{n}-{i}", path="", source=a.get("source", ""), title=a.get("title", ""),
-                        text=a.get("text", ""), original_text="", published=a.get("date"))
-                for i, a in enumerate(row["articles"])
-            ])
+            stories.append(
+                [
+                    Article(
+                        id=f"{n}-{i}",
+                        path="",
+                        source=a.get("source", ""),
+                        title=a.get("title", ""),
+                        text=a.get("text", ""),
+                        original_text="",
+                        published=a.get("date"),
+                    )
+                    for i, a in enumerate(row["articles"])
+                ]
+            )
     return {"seeds": [seeds], "allsides_dev": stories}
 
 
@@ -73,7 +89,9 @@ def main() -> None:
             best_link = min(best_link, time.perf_counter() - start)
         # the rules alone (everything annotate does after NER), on NER output computed once
         ner: list[list] = [[] for _ in articles]
-        for index, offset, doc in iter_docs(texts, settings.spacy_model, settings.batch_size, settings.max_chunk_chars):
+        for index, offset, doc in iter_docs(
+            texts, settings.spacy_model, settings.batch_size, settings.max_chunk_chars
+        ):
             ner[index].extend(ner_mentions(doc, offset, texts[index]))
         best_rules = float("inf")
         for _ in range(2):
@@ -82,12 +100,16 @@ def main() -> None:
                 annotate_text(article, list(mentions))
             best_rules = min(best_rules, time.perf_counter() - start)
         rows.append((name, len(articles), words, best_ner, best_ann, best_link, best_rules))
-    print(f"{'corpus':<14} {'articles':>8} {'words':>8} {'NER s/1k w':>11} {'annotate s/1k w':>16} "
-          f"{'rules s/1k w':>13} {'link s/1k w':>12} {'extract/NER':>12} {'(rules+link)/NER':>17}")
+    print(
+        f"{'corpus':<14} {'articles':>8} {'words':>8} {'NER s/1k w':>11} {'annotate s/1k w':>16} "
+        f"{'rules s/1k w':>13} {'link s/1k w':>12} {'extract/NER':>12} {'(rules+link)/NER':>17}"
+    )
     for name, n, words, ner, ann, link, rules in rows:
         k = words / 1000
-        print(f"{name:<14} {n:>8} {words:>8} {ner / k:>11.4f} {ann / k:>16.4f} {rules / k:>13.4f} "
-              f"{link / k:>12.4f} {(ann + link) / ner:>12.2f} {(rules + link) / ner:>17.2f}")
+        print(
+            f"{name:<14} {n:>8} {words:>8} {ner / k:>11.4f} {ann / k:>16.4f} {rules / k:>13.4f} "
+            f"{link / k:>12.4f} {(ann + link) / ner:>12.2f} {(rules + link) / ner:>17.2f}"
+        )
 
 
 if __name__ == "__main__":

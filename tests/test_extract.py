@@ -13,12 +13,16 @@ SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 
 
 def article(text: str, id: str = "a1") -> Article:
-    return Article(id=id, path=id, source=id, title="", text=text, original_text=text, published="2025-03-12")
+    return Article(
+        id=id, path=id, source=id, title="", text=text, original_text=text, published="2025-03-12"
+    )
 
 
 def test_sentences_respect_titles_initials_and_abbreviations():
-    text = ("Mr. Trump spoke with President Vladimir V. Putin of Russia. Russia holds approx. 20 percent "
-            "of the land. \u201cWe will see,\u201d he said.\nA new paragraph starts here")
+    text = (
+        "Mr. Trump spoke with President Vladimir V. Putin of Russia. Russia holds approx. 20 percent "
+        "of the land. \u201cWe will see,\u201d he said.\nA new paragraph starts here"
+    )
     spans = split_sentences(text)
     assert [text[s.start : s.end] for s in spans] == [
         "Mr. Trump spoke with President Vladimir V. Putin of Russia.",
@@ -38,7 +42,11 @@ def test_title_rules_give_persons_and_their_names():
 
 
 def test_one_annotation_per_article_in_order_with_valid_spans():
-    arts = [article("Berlin is calm today.", "x"), article("", "empty"), article("no names here at all.", "y")]
+    arts = [
+        article("Berlin is calm today.", "x"),
+        article("", "empty"),
+        article("no names here at all.", "y"),
+    ]
     anns = annotate(arts)
     assert [a.article_id for a in anns] == ["x", "empty", "y"]
     assert anns[1].mentions == [] and anns[1].quotes == [] and anns[1].sentences == []
@@ -61,8 +69,10 @@ def test_seed_quantities_and_sentences():
     assert covered > 0.95 * len(text.replace("\n", "").strip())
 
 
-PARAGRAPH = ("Mayor Helen Okoro said on Monday that the city of Lagos would spend $12 million on "
-             "roads. \u201cWe start now,\u201d she said. ")
+PARAGRAPH = (
+    "Mayor Helen Okoro said on Monday that the city of Lagos would spend $12 million on "
+    "roads. \u201cWe start now,\u201d she said. "
+)
 
 
 def _long_article(paragraphs: int) -> None:

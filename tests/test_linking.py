@@ -13,7 +13,9 @@ SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 
 
 def article(text: str, id: str) -> Article:
-    return Article(id=id, path=id, source=id, title="", text=text, original_text=text, published="2025-02-12")
+    return Article(
+        id=id, path=id, source=id, title="", text=text, original_text=text, published="2025-02-12"
+    )
 
 
 def link(*texts: str, known=()):
@@ -79,15 +81,25 @@ def test_same_surname_different_people_stay_apart():
 
 
 def test_lookalike_names_in_one_article_stay_apart():
-    links, _ = link("Defence Minister Karl Hessler met Foreign Minister Karin Hassler in Vilnius. Hessler spoke first.")
+    links, _ = link(
+        "Defence Minister Karl Hessler met Foreign Minister Karin Hassler in Vilnius. Hessler spoke first."
+    )
     names = {e.name for e in links.entities if e.type == "PERSON"}
     assert {"Karl Hessler", "Karin Hassler"} <= names
 
 
 def test_known_entity_keeps_its_id():
-    known = Entity(id="ent_from_store", name="Tomasz Wielgosz", type="PERSON",
-                   aliases=[Alias("Tomasz Wielgosz", "old", 3)], article_ids=["old"], mentions=3)
-    links, anns = link("Transport Minister Tomasz Wielgosz said the strike had cost billions.", known=[known])
+    known = Entity(
+        id="ent_from_store",
+        name="Tomasz Wielgosz",
+        type="PERSON",
+        aliases=[Alias("Tomasz Wielgosz", "old", 3)],
+        article_ids=["old"],
+        mentions=3,
+    )
+    links, anns = link(
+        "Transport Minister Tomasz Wielgosz said the strike had cost billions.", known=[known]
+    )
     [entity] = [e for e in links.entities if e.name == "Tomasz Wielgosz"]
     assert entity.id == "ent_from_store"
     assert "old" in entity.article_ids and "a0" in entity.article_ids

@@ -14,7 +14,9 @@ SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 
 
 def article(text: str, id: str = "a1", published: str | None = "2025-03-12") -> Article:
-    return Article(id=id, path=id, source=id, title="", text=text, original_text=text, published=published)
+    return Article(
+        id=id, path=id, source=id, title="", text=text, original_text=text, published=published
+    )
 
 
 def quotes_of(text: str):
@@ -25,8 +27,10 @@ def quotes_of(text: str):
 
 
 def test_split_quote_is_one_quote_with_one_speaker():
-    text = ("\u201cThe bridge is safe,\u201d said city engineer Paolo Rinaldi, "
-            "\u201cbut it will need repairs costing about \u20ac40 million.\u201d")
+    text = (
+        "\u201cThe bridge is safe,\u201d said city engineer Paolo Rinaldi, "
+        "\u201cbut it will need repairs costing about \u20ac40 million.\u201d"
+    )
     quotes = quotes_of(text)
     assert len(quotes) == 1
     assert quotes[0].text.startswith("The bridge is safe") and quotes[0].text.endswith("million.")
@@ -34,22 +38,28 @@ def test_split_quote_is_one_quote_with_one_speaker():
 
 
 def test_he_said_resolves_to_the_last_matching_person():
-    text = ("Mrs. Lena Vogt met Mr. Jonas Berg in the town hall. Berg spoke first. "
-            "\u201cWe will rebuild the school,\u201d he said. \u201cAnd we will pay for it,\u201d she added.")
+    text = (
+        "Mrs. Lena Vogt met Mr. Jonas Berg in the town hall. Berg spoke first. "
+        "\u201cWe will rebuild the school,\u201d he said. \u201cAnd we will pay for it,\u201d she added."
+    )
     quotes = quotes_of(text)
     assert [q.speaker for q in quotes] == ["Berg", "Lena Vogt"]
 
 
 def test_description_speaker_resolves_to_the_person_with_that_role():
-    text = ("Defence Minister Karl Hessler visited the troops on Monday. "
-            "\u201cThese tanks will be at the border by autumn,\u201d the defence chief said.")
+    text = (
+        "Defence Minister Karl Hessler visited the troops on Monday. "
+        "\u201cThese tanks will be at the border by autumn,\u201d the defence chief said."
+    )
     quotes = quotes_of(text)
     assert len(quotes) == 1 and quotes[0].speaker == "Karl Hessler"
 
 
 def test_partial_and_reported_speech():
-    text = ("Union leader Ana Ferreira said her members would stay out until wages rose. "
-            "She called the offer \u201can insult to every docker\u201d.")
+    text = (
+        "Union leader Ana Ferreira said her members would stay out until wages rose. "
+        "She called the offer \u201can insult to every docker\u201d."
+    )
     quotes = quotes_of(text)
     kinds = {q.kind: q for q in quotes}
     assert kinds["reported"].text == "her members would stay out until wages rose"
@@ -58,27 +68,41 @@ def test_partial_and_reported_speech():
 
 
 def test_unattributed_quote_stays_unattributed():
-    quotes = quotes_of("Witnesses described chaotic scenes at the gate. \u201cThey were throwing bottles at everyone.\u201d")
+    quotes = quotes_of(
+        "Witnesses described chaotic scenes at the gate. \u201cThey were throwing bottles at everyone.\u201d"
+    )
     assert len(quotes) == 1 and quotes[0].speaker is None
 
 
 def test_multi_paragraph_quote():
-    text = ("Engineer Paolo Rinaldi was blunt. \u201cWe found cracks in three piers.\n"
-            "\u201cIf nothing is done, the bridge will close,\u201d he said.")
+    text = (
+        "Engineer Paolo Rinaldi was blunt. \u201cWe found cracks in three piers.\n"
+        "\u201cIf nothing is done, the bridge will close,\u201d he said."
+    )
     quotes = quotes_of(text)
     assert len(quotes) == 1 and "\n" in quotes[0].text and quotes[0].speaker == "Paolo Rinaldi"
 
 
 def test_straight_single_and_guillemet_quotes():
-    assert [q.text for q in quotes_of('"We are ready to talk," said Kremlin spokesman Dmitry Peskov.')] == ["We are ready to talk"]
-    british = quotes_of("The Home Secretary, Priya Raman, said: \u2018We will not tolerate attacks on our police.\u2019")
+    assert [
+        q.text for q in quotes_of('"We are ready to talk," said Kremlin spokesman Dmitry Peskov.')
+    ] == ["We are ready to talk"]
+    british = quotes_of(
+        "The Home Secretary, Priya Raman, said: \u2018We will not tolerate attacks on our police.\u2019"
+    )
     assert british[0].text == "We will not tolerate attacks on our police."
-    assert any(q.text == "open to dialogue" for q in quotes_of("Peskov said Moscow was \u00abopen to dialogue\u00bb on Monday."))
+    assert any(
+        q.text == "open to dialogue"
+        for q in quotes_of("Peskov said Moscow was \u00abopen to dialogue\u00bb on Monday.")
+    )
 
 
 def test_speaker_entity_ids_point_at_the_canonical_entity():
     a = article("\u201cThe city held,\u201d Governor Oleh Synehubov wrote on Telegram.", "x1")
-    b = article("Governor Oleh Synehubov said 30 drones were shot down. \u201cWe are safe,\u201d Synehubov said.", "x2")
+    b = article(
+        "Governor Oleh Synehubov said 30 drones were shot down. \u201cWe are safe,\u201d Synehubov said.",
+        "x2",
+    )
     anns = annotate([a, b])
     links = link_entities([a, b], anns)
     ids = {q.speaker_entity_id for ann in anns for q in ann.quotes if q.kind == "direct"}
@@ -89,7 +113,10 @@ def test_speaker_entity_ids_point_at_the_canonical_entity():
 
 @pytest.mark.skipif(not SEEDS.is_dir(), reason="seeds not present")
 def test_seed_quotes_have_the_right_speakers():
-    arts = [article(p.read_text(encoding="utf-8"), p.stem, "2025-02-12") for p in sorted(SEEDS.glob("*.txt"))]
+    arts = [
+        article(p.read_text(encoding="utf-8"), p.stem, "2025-02-12")
+        for p in sorted(SEEDS.glob("*.txt"))
+    ]
     anns = annotate(arts)
     links = link_entities(arts, anns)
     names = {e.id: e.name for e in links.entities}
@@ -129,13 +156,17 @@ def test_reported_clause_starts_after_that_and_according_to():
 
 
 def test_first_names_give_the_pronoun_its_person():
-    text = ("Senator Maria Costa met Governor Peter Lind on Friday. "
-            "\u201cWe agreed on the budget,\u201d he said. \u201cNot on taxes,\u201d she added.")
+    text = (
+        "Senator Maria Costa met Governor Peter Lind on Friday. "
+        "\u201cWe agreed on the budget,\u201d he said. \u201cNot on taxes,\u201d she added."
+    )
     assert [q.speaker for q in quotes_of(text)] == ["Peter Lind", "Maria Costa"]
 
 
 def test_name_between_commas_is_the_speaker_but_not_after_of():
     quotes = quotes_of("The Home Secretary, Priya Raman, said: \u201cWe will act.\u201d")
     assert quotes[0].speaker == "Priya Raman"
-    quotes = quotes_of("Jon Pratt, an adviser during the term of Joe Biden, argued that the plan \u201cwould fail\u201d.")
+    quotes = quotes_of(
+        "Jon Pratt, an adviser during the term of Joe Biden, argued that the plan \u201cwould fail\u201d."
+    )
     assert {q.speaker for q in quotes} == {"Jon Pratt"}

@@ -33,7 +33,14 @@ from typing import Annotated, Any
 import typer
 
 DEFAULT_GOLD = Path(__file__).resolve().parents[2] / "tests" / "fixtures" / "extract_gold.jsonl"
-_GROUP = {"GPE": "place", "LOC": "place", "FAC": "place", "PERSON": "PERSON", "ORG": "ORG", "NORP": "NORP"}
+_GROUP = {
+    "GPE": "place",
+    "LOC": "place",
+    "FAC": "place",
+    "PERSON": "PERSON",
+    "ORG": "ORG",
+    "NORP": "NORP",
+}
 _NAMED = ("PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW")
 
 
@@ -46,7 +53,14 @@ def _prf(tp: int, n_pred: int, n_gold: int) -> dict[str, float]:
     p = tp / n_pred if n_pred else 0.0
     r = tp / n_gold if n_gold else 0.0
     f = 2 * p * r / (p + r) if p + r else 0.0
-    return {"precision": round(p, 3), "recall": round(r, 3), "f1": round(f, 3), "tp": tp, "pred": n_pred, "gold": n_gold}
+    return {
+        "precision": round(p, 3),
+        "recall": round(r, 3),
+        "f1": round(f, 3),
+        "tp": tp,
+        "pred": n_pred,
+        "gold": n_gold,
+    }
 
 
 def _norm(s: str | None) -> str | None:
@@ -64,7 +78,8 @@ def _overlap(a: tuple[int, int], b: tuple[int, int]) -> float:
 def _match_spans(gold: list[tuple[int, int]], pred: list[tuple[int, int]]) -> dict[int, int]:
     """Greedy one-to-one matching gold index -> pred index by overlap >= 0.5."""
     pairs = sorted(
-        ((_overlap(g, p), gi, pi) for gi, g in enumerate(gold) for pi, p in enumerate(pred)), reverse=True
+        ((_overlap(g, p), gi, pi) for gi, g in enumerate(gold) for pi, p in enumerate(pred)),
+        reverse=True,
     )
     used_g: set[int] = set()
     used_p: set[int] = set()
@@ -96,7 +111,10 @@ def _spacy_quantities(doc: Any) -> list[tuple[float, str | None]]:
             value = float(m.group(0).replace(",", ""))
         except ValueError:
             continue
-        unit = {"PERCENT": "percent", "MONEY": "USD" if "$" in ent.text or "dollar" in ent.text else None}.get(ent.label_)
+        unit = {
+            "PERCENT": "percent",
+            "MONEY": "USD" if "$" in ent.text or "dollar" in ent.text else None,
+        }.get(ent.label_)
         found.append(_quantity_key(value, unit))
     return found
 
@@ -110,8 +128,15 @@ def evaluate(gold_path: Path = DEFAULT_GOLD) -> dict[str, Any]:
     gold = load_gold(gold_path)
     settings = ExtractSettings()
     articles = [
-        Article(id=p["id"], path=p["id"], source=p["group"], title="", text=p["text"],
-                original_text=p["text"], published=p.get("published"))
+        Article(
+            id=p["id"],
+            path=p["id"],
+            source=p["group"],
+            title="",
+            text=p["text"],
+            original_text=p["text"],
+            published=p.get("published"),
+        )
         for p in gold
     ]
     annotations = annotate(articles, settings)
@@ -124,7 +149,9 @@ def evaluate(gold_path: Path = DEFAULT_GOLD) -> dict[str, Any]:
     for group, idxs in by_group.items():
         links = link_entities([articles[i] for i in idxs], [annotations[i] for i in idxs])
         entity_names.update({e.id: e.name for e in links.entities})
-        entity_aliases.update({e.id: {a.name.lower() for a in e.aliases} | {e.name.lower()} for e in links.entities})
+        entity_aliases.update(
+            {e.id: {a.name.lower() for a in e.aliases} | {e.name.lower()} for e in links.entities}
+        )
         forms: dict[str, set[str]] = defaultdict(set)
         for i in idxs:
             for e in gold[i]["entities"]:
@@ -135,8 +162,8 @@ def evaluate(gold_path: Path = DEFAULT_GOLD) -> dict[str, Any]:
     full_nlp = get_nlp(settings.spacy_model)
     docs = list(full_nlp.pipe([p["text"] for p in gold]))
     try:
-        from textacy.extract.triples import direct_quotations
         import spacy
+        from textacy.extract.triples import direct_quotations
 
         parser_nlp = spacy.load(settings.spacy_model)  # textacy needs the parser and tagger
         textacy_docs = list(parser_nlp.pipe([p["text"] for p in gold]))
@@ -155,9 +182,13 @@ def evaluate(gold_path: Path = DEFAULT_GOLD) -> dict[str, Any]:
         ann = annotations[i]
         text = p["text"]
         # ---- entities
-        gold_ents = {(s, _GROUP.get(e["type"], e["type"])) for e in p["entities"] for s in e["surfaces"]}
+        gold_ents = {
+            (s, _GROUP.get(e["type"], e["type"])) for e in p["entities"] for s in e["surfaces"]
+        }
         ours = {(m.text, _GROUP.get(m.label, m.label)) for m in ann.mentions}
-        base = {(e.text, _GROUP.get(e.label_, e.label_)) for e in docs[i].ents if e.label_ in _NAMED}
+        base = {
+            (e.text, _GROUP.get(e.label_, e.label_)) for e in docs[i].ents if e.label_ in _NAMED
+        }
         for name, pred in (("newsfuse", ours), ("spaCy NER", base)):
             c = counts["entities"][name]
             c[0] += len(pred & gold_ents)
@@ -168,7 +199,10 @@ def evaluate(gold_path: Path = DEFAULT_GOLD) -> dict[str, Any]:
         for q in p["quotes"]:
             start = text.find(q["text"])
             gold_spans.append((start, start + len(q["text"])))
-        surfaces_of = {e["name"]: {s.lower() for s in e["surfaces"]} | {e["name"].lower()} for e in p["entities"]}
+        surfaces_of = {
+            e["name"]: {s.lower() for s in e["surfaces"]} | {e["name"].lower()}
+            for e in p["entities"]
+        }
         preds = [(q.start, q.end) for q in ann.quotes]
         match = _match_spans(gold_spans, preds)
         c = counts["quotes"]["newsfuse"]
@@ -190,11 +224,15 @@ def evaluate(gold_path: Path = DEFAULT_GOLD) -> dict[str, Any]:
                 s[0] += 1
             # the right person under any spelling (canonical-name choice aside)
             wanted_forms = group_surfaces[p["group"]].get(wanted or "", {(wanted or "").lower()})
-            got_forms = entity_aliases.get(quote.speaker_entity_id or "", {(_norm(predicted) or "")})
+            got_forms = entity_aliases.get(
+                quote.speaker_entity_id or "", {(_norm(predicted) or "")}
+            )
             if wanted and (got_forms & wanted_forms or _norm(predicted) == _norm(wanted)):
                 se[0] += 1
             elif wanted or predicted:
-                errors.append(f"{p['id']}: speaker of {p['quotes'][gi]['text'][:40]!r}: gold {wanted!r}, got {predicted!r}")
+                errors.append(
+                    f"{p['id']}: speaker of {p['quotes'][gi]['text'][:40]!r}: gold {wanted!r}, got {predicted!r}"
+                )
         for gi, q in enumerate(p["quotes"]):
             if gi not in match:
                 errors.append(f"{p['id']}: missed quote {q['text'][:50]!r}")
@@ -222,14 +260,22 @@ def evaluate(gold_path: Path = DEFAULT_GOLD) -> dict[str, Any]:
             s = counts["speakers"]["textacy"]
             s[2] += sum(1 for q in p["quotes"] if q["speaker"])
             for gi, ti in t_match.items():
-                speaker = " ".join(tok.text for tok in triples[ti].speaker) if triples[ti].speaker else None
+                speaker = (
+                    " ".join(tok.text for tok in triples[ti].speaker)
+                    if triples[ti].speaker
+                    else None
+                )
                 if speaker:
                     s[1] += 1
                 wanted = p["quotes"][gi]["speaker"]
-                if wanted and speaker and (
-                    _norm(speaker) in surfaces_of.get(wanted, {wanted.lower()})
-                    or _norm(speaker) == _norm(wanted)
-                    or any(_norm(speaker).endswith(x) for x in surfaces_of.get(wanted, set()))
+                if (
+                    wanted
+                    and speaker
+                    and (
+                        _norm(speaker) in surfaces_of.get(wanted, {wanted.lower()})
+                        or _norm(speaker) == _norm(wanted)
+                        or any(_norm(speaker).endswith(x) for x in surfaces_of.get(wanted, set()))
+                    )
                 ):
                     s[0] += 1
         # ---- quantities
@@ -248,7 +294,9 @@ def evaluate(gold_path: Path = DEFAULT_GOLD) -> dict[str, Any]:
             c[0] += 1
             matched_q += 1
             hedge_ok += hit[1].hedge == n["hedge"]
-            norm_ok += hit[1].normalized is not None and abs(hit[1].normalized - n["normalized"]) <= 1e-6 * max(1.0, abs(n["normalized"]))
+            norm_ok += hit[1].normalized is not None and abs(
+                hit[1].normalized - n["normalized"]
+            ) <= 1e-6 * max(1.0, abs(n["normalized"]))
         for key, q in remaining:
             errors.append(f"{p['id']}: extra quantity {q.text!r}")
         base_q = _spacy_quantities(docs[i])
@@ -287,15 +335,22 @@ def evaluate(gold_path: Path = DEFAULT_GOLD) -> dict[str, Any]:
             for e in gold[i]["entities"]:
                 spellings[e["name"]].update(e["surfaces"])
         for name, forms in spellings.items():
-            if len(forms) < 2 or name in forms and len(forms) == 1:
+            if len(forms) < 2 or (name in forms and len(forms) == 1):
                 continue
             canon_total += 1
-            ids = {m.entity_id for i in idxs for m in annotations[i].mentions if m.text in forms and m.entity_id}
+            ids = {
+                m.entity_id
+                for i in idxs
+                for m in annotations[i].mentions
+                if m.text in forms and m.entity_id
+            }
             got = {entity_names.get(x) for x in ids}
             if got == {name}:
                 canon_ok += 1
             else:
-                errors.append(f"{'/'.join(sorted(forms))}: canonical {name!r}, got {sorted(map(str, got))}")
+                errors.append(
+                    f"{'/'.join(sorted(forms))}: canonical {name!r}, got {sorted(map(str, got))}"
+                )
 
     tasks: dict[str, dict[str, Any]] = {}
     for task, systems in counts.items():
@@ -328,14 +383,20 @@ def format_table(result: dict[str, Any]) -> str:
     ok, total = result["canonical_names"]
     lines.append(f"canonical names right (entities with several spellings): {ok}/{total}")
     lines.append(f"quantity hedge accuracy on matches: {result['quantity_hedge_accuracy']}")
-    lines.append(f"quantity normalised-value accuracy on matches: {result['quantity_normalized_accuracy']}")
+    lines.append(
+        f"quantity normalised-value accuracy on matches: {result['quantity_normalized_accuracy']}"
+    )
     return "\n".join(lines)
 
 
 def command(
-    gold: Annotated[Path, typer.Argument(help="gold JSONL (default: tests/fixtures/extract_gold.jsonl)")] = DEFAULT_GOLD,
+    gold: Annotated[
+        Path, typer.Argument(help="gold JSONL (default: tests/fixtures/extract_gold.jsonl)")
+    ] = DEFAULT_GOLD,
     as_json: Annotated[bool, typer.Option("--json", help="print the full result as JSON")] = False,
-    show_errors: Annotated[bool, typer.Option("--errors", help="list every miss and extra")] = False,
+    show_errors: Annotated[
+        bool, typer.Option("--errors", help="list every miss and extra")
+    ] = False,
 ) -> None:
     """Entities, linking, quotes, speakers and quantities vs plain spaCy and textacy."""
     result = evaluate(Path(gold))

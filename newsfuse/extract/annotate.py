@@ -8,11 +8,11 @@ from collections.abc import Sequence
 
 from newsfuse.extract.dates import find_dates
 from newsfuse.extract.entities import (
+    add_known_places,
+    looks_like_person_name,
     merge_rule_mentions,
     ner_mentions,
     normalize_name,
-    add_known_places,
-    looks_like_person_name,
     propagate_persons,
     title_mentions,
     vote_labels,
@@ -37,7 +37,9 @@ from newsfuse.extract.speakers import (
 from newsfuse.settings import ExtractSettings
 from newsfuse.types import Article, ArticleAnnotations, Mention, Quote, Span
 
-_KNOWN_PLACES = frozenset(k.capitalize() for k in TRANSLITERATIONS if k not in ("gaddafi", "qaddafi", "kadhafi"))
+_KNOWN_PLACES = frozenset(
+    k.capitalize() for k in TRANSLITERATIONS if k not in ("gaddafi", "qaddafi", "kadhafi")
+)
 WINDOW = 400  # characters around a quote searched for its attribution
 MAX_SENTENCE_SCAN = 1500  # reported speech is looked for in the first N chars of a sentence
 
@@ -118,7 +120,7 @@ def find_quotes(text: str, sentences: list[Span], mentions: list[Mention]) -> li
         start, end = quote.start, quote.end
         if ref is not None and k + 1 < len(raw):
             follower = raw[k + 1]
-            gap = text[attr_end:follower.open]
+            gap = text[attr_end : follower.open]
             inner_tail = text[quote.end : quote.close]
             if (
                 re.fullmatch(r"[ \u00a0]*[,:;]?[ \u00a0]*", gap)
@@ -139,7 +141,7 @@ def find_quotes(text: str, sentences: list[Span], mentions: list[Mention]) -> li
     # consecutive quotes in one paragraph share the speaker when the later one has none
     for k in range(1, len(found)):
         start, end, kind, ref, _ = found[k]
-        p_start, p_end, p_kind, p_ref, _ = found[k - 1]
+        _, p_end, _, p_ref, _ = found[k - 1]
         if ref is None and p_ref is not None and kind == "direct" and "\n" not in text[p_end:start]:
             found[k] = (start, end, kind, p_ref, True)
     found.extend(_reported(text, sentences, raw, index))
@@ -189,12 +191,18 @@ def _outside(pos: int, raw: list) -> bool:
     return not (i >= 0 and raw[i].open <= pos <= raw[i].close)
 
 
-def _sentence_attribution(text: str, sentence: Span, raw: list, index: MentionIndex, at: int) -> SpeakerRef | None:
+def _sentence_attribution(
+    text: str, sentence: Span, raw: list, index: MentionIndex, at: int
+) -> SpeakerRef | None:
     """A speech verb outside quotes anywhere in the quote's sentence (nearest first)."""
     lo = max(sentence.start, at - WINDOW)
     hi = min(sentence.end, at + WINDOW)
     # participles ("..., describing it as “…”") belong to the main clause's subject: skipped
-    verbs = [m for m in _VERB_RE.finditer(text, lo, hi) if _outside(m.start(), raw) and not m.group(0).endswith("ing")]
+    verbs = [
+        m
+        for m in _VERB_RE.finditer(text, lo, hi)
+        if _outside(m.start(), raw) and not m.group(0).endswith("ing")
+    ]
     verbs.sort(key=lambda m: abs(m.start() - at))
     # "He said he's asked a firm to take a “hard look”": a subject before a verb beats an
     # object after a nearer one
@@ -230,7 +238,9 @@ _BARE_CLAUSE = re.compile(
 )  # "said about 60 percent ..." is a clause: a hedge before a number, not a preposition
 
 
-def _reported(text: str, sentences: list[Span], raw: list, index: MentionIndex) -> list[tuple[int, int, str, SpeakerRef | None, bool]]:
+def _reported(
+    text: str, sentences: list[Span], raw: list, index: MentionIndex
+) -> list[tuple[int, int, str, SpeakerRef | None, bool]]:
     """Reported speech: ``X said (that) ...``, ``according to X, ...``, ``..., X said.``"""
     found: list[tuple[int, int, str, SpeakerRef | None, bool]] = []
     direct_starts = [q.open for q in raw]
@@ -252,7 +262,7 @@ def _clause_end(text: str, start: int, end: int) -> int:
     closes a quote opened inside it (``he was “the best finisher”.``)."""
     while end > start and text[end - 1] in ".!?\u2026 ":
         end -= 1
-    if end > start and text[end - 1] in "\u201d\"\u2019\u00bb":
+    if end > start and text[end - 1] in '\u201d"\u2019\u00bb':
         inner = text[start : end - 1]
         opened = inner.count("\u201c") + inner.count("\u00ab") + inner.count('"') % 2
         closed = inner.count("\u201d") + inner.count("\u00bb")
@@ -273,7 +283,13 @@ def _reported_in(text: str, s_start: int, s_end: int, end: int, raw: list, index
                 return (s_start, a_start, "reported", ref, False)
             comma = text.find(",", ref.end, s_end)
             if comma != -1:
-                return (comma + 1 + (text[comma + 1 : comma + 2] == " "), end, "reported", ref, False)
+                return (
+                    comma + 1 + (text[comma + 1 : comma + 2] == " "),
+                    end,
+                    "reported",
+                    ref,
+                    False,
+                )
     for verb in _REPORT_RE.finditer(text, s_start, s_end):
         if not _outside(verb.start(), raw):
             continue
@@ -290,7 +306,13 @@ def _reported_in(text: str, s_start: int, s_end: int, end: int, raw: list, index
             continue
         before = text[s_start : ref.start].rstrip()
         # "..., minister Tomasz Wielgos said": role words before the name are part of it
-        before = re.sub(r"(?:[ \u00a0]+(?:[a-z][\w\u2019'-]*|[A-Z][a-z]+))*$", "", " " + before)[1:].rstrip() if not before.endswith(",") else before
+        before = (
+            re.sub(r"(?:[ \u00a0]+(?:[a-z][\w\u2019'-]*|[A-Z][a-z]+))*$", "", " " + before)[
+                1:
+            ].rstrip()
+            if not before.endswith(",")
+            else before
+        )
         after = text[verb.end() : verb.end() + 3]
         if before.endswith(","):
             if after.startswith(","):  # "Europe, he said, must ..."
@@ -317,12 +339,18 @@ def _reported_in(text: str, s_start: int, s_end: int, end: int, raw: list, index
     return None
 
 
-def _sentence_subject(text: str, s_start: int, verb_start: int, index: MentionIndex) -> SpeakerRef | None:
+def _sentence_subject(
+    text: str, s_start: int, verb_start: int, index: MentionIndex
+) -> SpeakerRef | None:
     """The person or organisation a sentence opens with, when no comma separates it from the verb."""
     opening = speaker_forward(text, s_start, verb_start, index)
     if opening is not None and opening.kind == "mention" and opening.mention is not None:
         mention = index.mentions[opening.mention]
-        if mention.label == "PERSON" and "," not in text[mention.end : verb_start] and verb_start - mention.end <= 80:
+        if (
+            mention.label == "PERSON"
+            and "," not in text[mention.end : verb_start]
+            and verb_start - mention.end <= 80
+        ):
             return opening  # "UN chief Antonio Guterres called ... and said ..."
     if opening is not None and opening.kind == "description" and opening.start - s_start <= 4:
         between = text[opening.end : verb_start]

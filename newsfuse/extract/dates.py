@@ -13,11 +13,28 @@ import re
 from newsfuse.types import DateMention
 
 MONTHS = {
-    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8,
-    "sep": 9, "oct": 10, "nov": 11, "dec": 12,
+    "jan": 1,
+    "feb": 2,
+    "mar": 3,
+    "apr": 4,
+    "may": 5,
+    "jun": 6,
+    "jul": 7,
+    "aug": 8,
+    "sep": 9,
+    "oct": 10,
+    "nov": 11,
+    "dec": 12,
 }
-WEEKDAYS = {"monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4,
-            "saturday": 5, "sunday": 6}
+WEEKDAYS = {
+    "monday": 0,
+    "tuesday": 1,
+    "wednesday": 2,
+    "thursday": 3,
+    "friday": 4,
+    "saturday": 5,
+    "sunday": 6,
+}
 _MONTH = (
     r"(?:Jan(?:uary|\.)?|Feb(?:ruary|\.)?|Mar(?:ch|\.)?|Apr(?:il|\.)?|May|June?|July?"
     r"|Aug(?:ust|\.)?|Sep(?:t(?:ember|\.)?|\.)?|Oct(?:ober|\.)?|Nov(?:ember|\.)?|Dec(?:ember|\.)?)"
@@ -25,8 +42,12 @@ _MONTH = (
 _DATE = re.compile(
     r"(?<![\w-])(?:"
     r"(?P<iso>(?P<iy>\d{4})-(?P<im>\d{2})-(?P<id>\d{2}))"
-    r"|(?P<mdy>(?P<m1>" + _MONTH + r")[ \u00a0](?P<d1>\d{1,2})(?:st|nd|rd|th)?(?:,?[ \u00a0](?P<y1>\d{4}))?)"
-    r"|(?P<dmy>(?P<d2>\d{1,2})(?:st|nd|rd|th)?[ \u00a0](?:of[ \u00a0])?(?P<m2>" + _MONTH + r")(?:,?[ \u00a0](?P<y2>\d{4}))?)"
+    r"|(?P<mdy>(?P<m1>"
+    + _MONTH
+    + r")[ \u00a0](?P<d1>\d{1,2})(?:st|nd|rd|th)?(?:,?[ \u00a0](?P<y1>\d{4}))?)"
+    r"|(?P<dmy>(?P<d2>\d{1,2})(?:st|nd|rd|th)?[ \u00a0](?:of[ \u00a0])?(?P<m2>"
+    + _MONTH
+    + r")(?:,?[ \u00a0](?P<y2>\d{4}))?)"
     r"|(?P<my>(?P<m3>" + _MONTH + r")(?:[ \u00a0](?:of[ \u00a0])?(?P<y3>\d{4}))?)"
     r"|(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
     r"|(?P<rel>(?i:yesterday|today|tomorrow|last year|this year|next year))"

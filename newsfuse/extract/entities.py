@@ -34,9 +34,19 @@ _NAME_TOKEN = (
 _NAME = rf"{_NAME_TOKEN}(?:[ \u00a0]{_NAME_TOKEN}){{0,3}}"
 
 HONORIFICS = {
-    "mr": "m", "mister": "m", "sir": "m", "lord": "m",
-    "mrs": "f", "ms": "f", "miss": "f", "madam": "f", "dame": "f", "lady": "f",
-    "dr": None, "prof": None, "professor": None,
+    "mr": "m",
+    "mister": "m",
+    "sir": "m",
+    "lord": "m",
+    "mrs": "f",
+    "ms": "f",
+    "miss": "f",
+    "madam": "f",
+    "dame": "f",
+    "lady": "f",
+    "dr": None,
+    "prof": None,
+    "professor": None,
 }
 ROLE_TITLES = frozenset(
     """president vice prime minister chancellor secretary senator sen rep representative gov
@@ -69,7 +79,9 @@ _PORTFOLIOS = frozenset(
     "Home Foreign Interior Defence Defense Finance Health Justice Transport Education Prime "
     "Environment Economy Treasury Energy Agriculture Labour Labor Trade".split()
 )
-_PORTFOLIO_AFTER = re.compile(r"[ \u00a0]+(?:Secretary|Minister|Ministry|Office|Department|Committee)\b")
+_PORTFOLIO_AFTER = re.compile(
+    r"[ \u00a0]+(?:Secretary|Minister|Ministry|Office|Department|Committee)\b"
+)
 _DEMONYM = re.compile(r"^[A-Z][a-z]+(?:ian|ean|ese|ish|ans|ians|eans|ic)$")
 
 
@@ -93,7 +105,9 @@ def ner_mentions(doc: Any, offset: int, text: str) -> list[Mention]:
             # "Striker Kofi Mensah", "Governor Oleg X": role words are not part of the name
             while True:
                 first, _, rest = text[start:end].partition(" ")
-                if rest and (first.lower().rstrip(".") in ROLE_TITLES or first.lower() in ROLE_HEADS):
+                if rest and (
+                    first.lower().rstrip(".") in ROLE_TITLES or first.lower() in ROLE_HEADS
+                ):
                     start += len(first) + 1
                 else:
                     break
@@ -228,13 +242,15 @@ def role_words(text: str, start: int, end: int) -> list[str]:
     words: list[str] = []
     before = text[max(0, start - 60) : start]
     # the run of words immediately before the name, stopping at punctuation
-    cut = max(before.rfind(c) for c in ",.;:()\u201c\u201d\"\n")
+    cut = max(before.rfind(c) for c in ',.;:()\u201c\u201d"\n')
     run = [w.lower() for w in _ROLE_WINDOW.findall(before[cut + 1 :])][-5:]
     for i, word in enumerate(run):
         if word.rstrip(".") in ROLE_HEADS or word.rstrip(".") in ROLE_TITLES:
             words.extend(w.rstrip(".") for w in run[max(0, i - 3) : i + 1])
     after = text[end : end + 70]
-    appositive = re.match(r"^,[ \u00a0]+(?:the |a |an )?([^,.;()\u201c\u201d\"\n]{2,60})[,.]", after)
+    appositive = re.match(
+        r"^,[ \u00a0]+(?:the |a |an )?([^,.;()\u201c\u201d\"\n]{2,60})[,.]", after
+    )
     if appositive:
         app_words = [w.lower() for w in _ROLE_WINDOW.findall(appositive.group(1))]
         if any(w in ROLE_HEADS for w in app_words) and len(app_words) <= 8:
@@ -244,9 +260,18 @@ def role_words(text: str, start: int, end: int) -> list[str]:
     return [w for w in words if not (w in seen or seen.add(w))]
 
 
-_ROLE_ABBREVIATIONS = {"rep": "representative", "sen": "senator", "gov": "governor", "gen": "general",
-                       "lt": "lieutenant", "col": "colonel", "sgt": "sergeant", "capt": "captain",
-                       "pres": "president", "sec": "secretary"}
+_ROLE_ABBREVIATIONS = {
+    "rep": "representative",
+    "sen": "senator",
+    "gov": "governor",
+    "gen": "general",
+    "lt": "lieutenant",
+    "col": "colonel",
+    "sgt": "sergeant",
+    "capt": "captain",
+    "pres": "president",
+    "sec": "secretary",
+}
 
 
 def propagate_persons(text: str, mentions: list[Mention]) -> list[Mention]:
@@ -255,7 +280,9 @@ def propagate_persons(text: str, mentions: list[Mention]) -> list[Mention]:
     The small model misses a name now and then (``Hegseth also said`` at a sentence start)
     although it tagged the same name elsewhere; a find pass per name adds those.
     """
-    names = {m.text for m in mentions if m.label == "PERSON" and len(m.text) >= 4 and m.text[0].isupper()}
+    names = {
+        m.text for m in mentions if m.label == "PERSON" and len(m.text) >= 4 and m.text[0].isupper()
+    }
     for m in list(mentions):
         if m.label == "PERSON" and " " in m.text:
             last = m.text.split()[-1]
@@ -276,10 +303,14 @@ def propagate_persons(text: str, mentions: list[Mention]) -> list[Mention]:
             end = pos + len(name)
             before = text[pos - 1] if pos > 0 else " "
             after = text[end] if end < len(text) else " "
-            boundary = not (before.isalnum() or before in ".-_") and not (after.isalnum() or after in "-_")
+            boundary = not (before.isalnum() or before in ".-_") and not (
+                after.isalnum() or after in "-_"
+            )
             if boundary:
                 i = bisect.bisect_right(starts, pos) - 1
-                free = not (i >= 0 and covered[i][1] > pos) and not (i + 1 < len(covered) and covered[i + 1][0] < end)
+                free = not (i >= 0 and covered[i][1] > pos) and not (
+                    i + 1 < len(covered) and covered[i + 1][0] < end
+                )
                 if free and not any(taken[pos:end]):
                     added.append(Mention(name, pos, end, "PERSON"))
                     taken[pos:end] = b"\x01" * (end - pos)
@@ -293,7 +324,9 @@ def add_known_places(text: str, mentions: list[Mention], names: frozenset[str]) 
     """Tag uncovered occurrences of well-known place spellings (the model misses ``Kyiv``)."""
     if not names:
         return mentions
-    pattern = re.compile(r"(?<![\w-])(?:" + "|".join(sorted(names, key=len, reverse=True)) + r")(?![\w-])")
+    pattern = re.compile(
+        r"(?<![\w-])(?:" + "|".join(sorted(names, key=len, reverse=True)) + r")(?![\w-])"
+    )
     spans = sorted((m.start, m.end) for m in mentions)
     import bisect
 
@@ -329,6 +362,11 @@ def looks_like_person_name(surface: str) -> bool:
     if not 2 <= len(words) <= 4 or {w.lower() for w in words} & _ORG_WORDS:
         return False
     capitalised = [w for w in words if w.lower() not in _NAME_PARTICLES]
-    return len(capitalised) >= 2 and words[0] not in _NAME_PARTICLES and all(
-        w[:1].isupper() and (w[1:].islower() or "-" in w) and w.replace("-", "").isalpha() for w in capitalised
+    return (
+        len(capitalised) >= 2
+        and words[0] not in _NAME_PARTICLES
+        and all(
+            w[:1].isupper() and (w[1:].islower() or "-" in w) and w.replace("-", "").isalpha()
+            for w in capitalised
+        )
     )

@@ -28,7 +28,6 @@ import jellyfish
 from rapidfuzz import fuzz
 
 from newsfuse.extract.entities import (
-    ROLE_HEADS,
     gender_of,
     honorific_before,
     normalize_name,
@@ -39,20 +38,63 @@ from newsfuse.types import Alias, Article, ArticleAnnotations, CandidateLink, En
 
 # well-known transliteration / spelling variants -> preferred spelling
 TRANSLITERATIONS = {
-    "kiev": "Kyiv", "kyiv": "Kyiv", "kharkov": "Kharkiv", "kharkiv": "Kharkiv",
-    "odessa": "Odesa", "odesa": "Odesa", "lvov": "Lviv", "lviv": "Lviv",
-    "nikolaev": "Mykolaiv", "mykolaiv": "Mykolaiv", "chernigov": "Chernihiv",
-    "chernihiv": "Chernihiv", "tschernihiv": "Chernihiv", "zaporozhye": "Zaporizhzhia",
-    "zaporizhzhia": "Zaporizhzhia", "lugansk": "Luhansk", "luhansk": "Luhansk",
-    "donetsk": "Donetsk", "artemovsk": "Bakhmut", "gaddafi": "Gaddafi", "qaddafi": "Gaddafi",
-    "kadhafi": "Gaddafi", "peking": "Beijing", "bombay": "Mumbai", "burma": "Myanmar",
+    "kiev": "Kyiv",
+    "kyiv": "Kyiv",
+    "kharkov": "Kharkiv",
+    "kharkiv": "Kharkiv",
+    "odessa": "Odesa",
+    "odesa": "Odesa",
+    "lvov": "Lviv",
+    "lviv": "Lviv",
+    "nikolaev": "Mykolaiv",
+    "mykolaiv": "Mykolaiv",
+    "chernigov": "Chernihiv",
+    "chernihiv": "Chernihiv",
+    "tschernihiv": "Chernihiv",
+    "zaporozhye": "Zaporizhzhia",
+    "zaporizhzhia": "Zaporizhzhia",
+    "lugansk": "Luhansk",
+    "luhansk": "Luhansk",
+    "donetsk": "Donetsk",
+    "artemovsk": "Bakhmut",
+    "gaddafi": "Gaddafi",
+    "qaddafi": "Gaddafi",
+    "kadhafi": "Gaddafi",
+    "peking": "Beijing",
+    "bombay": "Mumbai",
+    "burma": "Myanmar",
 }
 _SUFFIXES = {"jr", "sr", "ii", "iii", "iv", "jnr", "snr"}
 _ROLE_GROUPS = {
-    "gov": {"president", "minister", "secretary", "chancellor", "premier", "governor", "mayor",
-            "king", "queen", "prince", "pope", "leader", "boss", "head", "chief", "ambassador",
-            "envoy", "diplomat", "official", "spokesman", "spokeswoman", "spokesperson", "aide",
-            "adviser", "advisor", "negotiator", "commissioner"},
+    "gov": {
+        "president",
+        "minister",
+        "secretary",
+        "chancellor",
+        "premier",
+        "governor",
+        "mayor",
+        "king",
+        "queen",
+        "prince",
+        "pope",
+        "leader",
+        "boss",
+        "head",
+        "chief",
+        "ambassador",
+        "envoy",
+        "diplomat",
+        "official",
+        "spokesman",
+        "spokeswoman",
+        "spokesperson",
+        "aide",
+        "adviser",
+        "advisor",
+        "negotiator",
+        "commissioner",
+    },
     "leg": {"senator", "lawmaker", "congressman", "congresswoman", "representative", "mp"},
     "jud": {"judge", "justice", "prosecutor", "attorney", "lawyer"},
     "mil": {"general", "colonel", "captain", "commander", "admiral", "marshal", "sergeant"},
@@ -63,7 +105,18 @@ _ROLE_GROUPS = {
     "arts": {"actor", "actress", "singer"},
 }
 _TYPE_GROUP = {"GPE": "place", "LOC": "place", "FAC": "place"}
-LINKED_LABELS = {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW"}
+LINKED_LABELS = {
+    "PERSON",
+    "ORG",
+    "GPE",
+    "LOC",
+    "NORP",
+    "FAC",
+    "EVENT",
+    "PRODUCT",
+    "WORK_OF_ART",
+    "LAW",
+}
 
 
 def translit_key(token: str) -> str:
@@ -72,8 +125,17 @@ def translit_key(token: str) -> str:
     text = "".join(c for c in text if not unicodedata.combining(c))
     if text in TRANSLITERATIONS:
         return TRANSLITERATIONS[text].lower()
-    for old, new in (("tsch", "ch"), ("sch", "sh"), ("yy", "y"), ("iy", "y"), ("ij", "y"),
-                     ("kh", "h"), ("tz", "ts"), ("w", "v"), ("ii", "i")):
+    for old, new in (
+        ("tsch", "ch"),
+        ("sch", "sh"),
+        ("yy", "y"),
+        ("iy", "y"),
+        ("ij", "y"),
+        ("kh", "h"),
+        ("tz", "ts"),
+        ("w", "v"),
+        ("ii", "i"),
+    ):
         text = text.replace(old, new)
     if text.endswith("ski"):
         text = text[:-1] + "y"
@@ -87,7 +149,13 @@ def name_similarity(a: str, b: str) -> float:
     if translit_key(a) == translit_key(b):
         return 0.95
     score = fuzz.ratio(a, b) / 100.0
-    if len(a) >= 5 and len(b) >= 5 and a[0] == b[0] and a[-3:] == b[-3:] and abs(len(a) - len(b)) <= 2:
+    if (
+        len(a) >= 5
+        and len(b) >= 5
+        and a[0] == b[0]
+        and a[-3:] == b[-3:]
+        and abs(len(a) - len(b)) <= 2
+    ):
         score = max(score, 0.8)  # a typo inside the word: Hrsseth / Hegseth
     short, long_ = sorted((a, b), key=len)
     if len(short) >= 3 and long_.startswith(short) and len(short) >= 0.5 * len(long_):
@@ -168,14 +236,25 @@ def _person_nodes(text: str, article_id: str, ann_i: int, ann: ArticleAnnotation
         target = None
         exact = by_surname.get(token) or by_surname.get(translit_key(token))
         if exact:
-            earlier = [n for n in exact if min(ann.mentions[j].start for _, j in n.mentions) < mention.start]
+            earlier = [
+                n
+                for n in exact
+                if min(ann.mentions[j].start for _, j in n.mentions) < mention.start
+            ]
             target = (earlier or exact)[-1] if len(exact) > 1 else exact[0]
         else:
             scored = sorted(
-                ((max(name_similarity(token, s) for s in n.surnames), id(n), n) for n in anchors.values()),
+                (
+                    (max(name_similarity(token, s) for s in n.surnames), id(n), n)
+                    for n in anchors.values()
+                ),
                 reverse=True,
             )
-            if scored and scored[0][0] >= 0.8 and (len(scored) == 1 or scored[0][0] - scored[1][0] >= 0.1):
+            if (
+                scored
+                and scored[0][0] >= 0.8
+                and (len(scored) == 1 or scored[0][0] - scored[1][0] >= 0.1)
+            ):
                 target = scored[0][2]
         if target is not None and gender and target.gender and gender != target.gender:
             target = None
@@ -187,7 +266,9 @@ def _person_nodes(text: str, article_id: str, ann_i: int, ann: ArticleAnnotation
     return list(anchors.values()) + list(orphans.values())
 
 
-def _add_mention(node: Node, text: str, article_id: str, ann_i: int, m_i: int, mention, surname: str) -> None:
+def _add_mention(
+    node: Node, text: str, article_id: str, ann_i: int, m_i: int, mention, surname: str
+) -> None:
     node.labels[mention.label] += 1
     node.surfaces[(_display(mention.text), article_id)] += 1
     node.articles.add(article_id)
@@ -216,7 +297,9 @@ def _other_nodes(text: str, article_id: str, ann_i: int, ann: ArticleAnnotations
         node.mentions.append((ann_i, m_i))
     # the majority label decides the group (a GPE tagged ORG once stays a place)
     for node in nodes.values():
-        node.group = _TYPE_GROUP.get(node.labels.most_common(1)[0][0], node.labels.most_common(1)[0][0])
+        node.group = _TYPE_GROUP.get(
+            node.labels.most_common(1)[0][0], node.labels.most_common(1)[0][0]
+        )
     return list(nodes.values())
 
 
@@ -269,7 +352,9 @@ class _Components:
     def articles(self, root: int) -> set[str]:
         cached = self._articles.get(root)
         if cached is None:
-            cached = self._articles[root] = set().union(*(self.nodes[i].articles for i in self.members[root]))
+            cached = self._articles[root] = set().union(
+                *(self.nodes[i].articles for i in self.members[root])
+            )
         return cached
 
     def _compute(self, root: int) -> tuple[set[str], set[str], set[str], set[str], int, set[str]]:
@@ -315,7 +400,14 @@ class _Components:
         if len(self.members[a]) < len(self.members[b]):
             a, b = b, a
         fa, fb = self.facts(a), self.facts(b)
-        merged = (fa[0] | fb[0], fa[1] | fb[1], fa[2] | fb[2], fa[3] | fb[3], fa[4] + fb[4], fa[5] | fb[5])
+        merged = (
+            fa[0] | fb[0],
+            fa[1] | fb[1],
+            fa[2] | fb[2],
+            fa[3] | fb[3],
+            fa[4] + fb[4],
+            fa[5] | fb[5],
+        )
         articles = self.articles(a) | self.articles(b)
         self.parent[b] = a
         self.members[a].extend(self.members.pop(b))
@@ -365,7 +457,9 @@ def link_entities(
     nodes: list[Node] = []
     for ann_i, ann in enumerate(annotations):
         text = texts.get(ann.article_id, "")
-        article_nodes = _person_nodes(text, ann.article_id, ann_i, ann) + _other_nodes(text, ann.article_id, ann_i, ann)
+        article_nodes = _person_nodes(text, ann.article_id, ann_i, ann) + _other_nodes(
+            text, ann.article_id, ann_i, ann
+        )
         context = {n.key for n in article_nodes if n.key}
         for node in article_nodes:
             node.context = context
@@ -387,7 +481,9 @@ def link_entities(
             representatives.append(i)
             continue
         if node.group == "PERSON":
-            signature: tuple = ("F", tuple(sorted(node.first_names)), node.key) if node.full else ("O", node.key)
+            signature: tuple = (
+                ("F", tuple(sorted(node.first_names)), node.key) if node.full else ("O", node.key)
+            )
         else:
             signature = (node.group, node.key)
         rep = by_signature.get(signature)
@@ -470,7 +566,9 @@ def link_entities(
         best: dict[int, tuple[float, int]] = {}
         for score, other in options:
             root = comps.find(other)
-            bonus = 0.1 * _context_overlap(nodes[orphan], nodes[other]) + (0.1 if nodes[orphan].articles & nodes[other].articles else 0)
+            bonus = 0.1 * _context_overlap(nodes[orphan], nodes[other]) + (
+                0.1 if nodes[orphan].articles & nodes[other].articles else 0
+            )
             if root not in best or score + bonus > best[root][0]:
                 best[root] = (score + bonus, other)
         ranked = sorted(best.values(), reverse=True)
@@ -503,16 +601,22 @@ def _vote_person_surnames(nodes: list[Node]) -> None:
             place_votes[node.key] += sum(node.labels.values())
     full_names = {
         (translit_key(next(iter(n.first_names))), translit_key(n.key)): n
-        for n in nodes if n.group == "PERSON" and n.full and len(n.first_names) == 1
+        for n in nodes
+        if n.group == "PERSON" and n.full and len(n.first_names) == 1
     }
     translit_surnames = {translit_key(s) for s in surnames}
     any_surname = translit_surnames | {translit_key(n.key) for n in nodes if n.group == "PERSON"}
     for node in nodes:
         tokens = node.key.split()
-        if node.group in ("ORG", "NORP", "place") and len(tokens) == 2 and tokens[1] in any_surname and all(
-            word[:1].isupper() and word[1:].islower()
-            for surface, _ in node.surfaces
-            for word in surface.split()
+        if (
+            node.group in ("ORG", "NORP", "place")
+            and len(tokens) == 2
+            and tokens[1] in any_surname
+            and all(
+                word[:1].isupper() and word[1:].islower()
+                for surface, _ in node.surfaces
+                for word in surface.split()
+            )
         ):
             # "Maja Ekdahl" tagged ORG in one article, "Ekdahl" a person in another
             node.group = "PERSON"
@@ -529,7 +633,11 @@ def _vote_person_surnames(nodes: list[Node]) -> None:
             node.surnames = Counter({tokens[1]: 1})
             node.key = tokens[1]
             continue
-        if node.group != "PERSON" and " " not in node.key and (node.key in surnames or node.key in translit_surnames):
+        if (
+            node.group != "PERSON"
+            and " " not in node.key
+            and (node.key in surnames or node.key in translit_surnames)
+        ):
             person_votes = person_label_votes[node.key]
             if person_votes >= place_votes[node.key]:
                 node.group = "PERSON"
@@ -614,9 +722,14 @@ def _canonical(members: list[Node]) -> tuple[str, str]:
             own = len(last_articles[name])
             # plain string similarity: the typo floor of name_similarity would hide which
             # spelling sits closest to all the others
-            others = sum(fuzz.ratio(name, o) / 100.0 * len(last_articles[o]) for o in last_articles if o != name)
+            others = sum(
+                fuzz.ratio(name, o) / 100.0 * len(last_articles[o])
+                for o in last_articles
+                if o != name
+            )
             # ties: the spelling used when the person is introduced in full, then mentions
             return (round(own + others, 6), in_full[name], last_counts[name])
+
         surname = max(last_articles, key=lambda s: (support(s), s))
         first = first_counts.most_common(1)[0][0] if first_counts else None
         name = f"{first} {surname}" if first else surname
@@ -625,7 +738,9 @@ def _canonical(members: list[Node]) -> tuple[str, str]:
     preferred = [TRANSLITERATIONS.get(k) for k in surface_articles if k in TRANSLITERATIONS]
     if preferred and preferred[0]:
         return preferred[0], etype
-    best = max(surface_articles, key=lambda k: (len(surface_articles[k]), surface_counts[k], -len(k)))
+    best = max(
+        surface_articles, key=lambda k: (len(surface_articles[k]), surface_counts[k], -len(k))
+    )
     return display[best].most_common(1)[0][0], etype
 
 
@@ -648,7 +763,13 @@ def _cased(name: str, display: dict[str, Counter[str]]) -> str:
     return " ".join(out)
 
 
-def _build(nodes: list[Node], comps: _Components, candidates: dict, annotations: Sequence[ArticleAnnotations], first_known: int) -> EntityLinks:
+def _build(
+    nodes: list[Node],
+    comps: _Components,
+    candidates: dict,
+    annotations: Sequence[ArticleAnnotations],
+    first_known: int,
+) -> EntityLinks:
     entities: list[Entity] = []
     entity_of_root: dict[int, str] = {}
     used_ids: set[str] = set()
@@ -661,7 +782,9 @@ def _build(nodes: list[Node], comps: _Components, candidates: dict, annotations:
         entity_id = known.id if known is not None else _entity_id(etype, name)
         if entity_id in used_ids:
             # two things kept apart that share a name: the id also hashes their articles
-            entity_id = _entity_id(etype, name + "|" + ",".join(sorted(set().union(*(n.articles for n in members)))))
+            entity_id = _entity_id(
+                etype, name + "|" + ",".join(sorted(set().union(*(n.articles for n in members))))
+            )
         used_ids.add(entity_id)
         aliases: Counter[tuple[str, str]] = Counter()
         article_ids: set[str] = set()
@@ -711,7 +834,9 @@ def _build(nodes: list[Node], comps: _Components, candidates: dict, annotations:
     return EntityLinks(entities=entities, candidates=links)
 
 
-def _fill_speakers(annotations: Sequence[ArticleAnnotations], roles_of: dict[str, set[str]]) -> None:
+def _fill_speakers(
+    annotations: Sequence[ArticleAnnotations], roles_of: dict[str, set[str]]
+) -> None:
     """Quote.speaker_entity_id from the mention the speaker surface names (nearest one); a
     description nobody in its own article matched (``the chancellor said``) goes to the one
     person of the story whose role words agree, if exactly one does."""
@@ -724,7 +849,11 @@ def _fill_speakers(annotations: Sequence[ArticleAnnotations], roles_of: dict[str
                 by_text[mention.text].append((mention.start, mention.entity_id))
         for quote in ann.quotes:
             if quote.speaker and quote.speaker not in by_text and quote.speaker[:1].islower():
-                matches = [eid for eid, roles in roles_of.items() if description_matches(quote.speaker, roles)]
+                matches = [
+                    eid
+                    for eid, roles in roles_of.items()
+                    if description_matches(quote.speaker, roles)
+                ]
                 if len(matches) == 1:
                     quote.speaker_entity_id = matches[0]
                 continue

@@ -15,59 +15,179 @@ import re
 from newsfuse.types import Quantity
 
 HEDGES = {
-    "approx": "approx", "approx.": "approx", "approximately": "approx", "about": "approx",
-    "around": "approx", "roughly": "approx", "some": "approx", "an estimated": "approx",
-    "estimated": "approx", "circa": "approx", "ca.": "approx", "nearly": "almost",
-    "almost": "almost", "close to": "almost", "just under": "almost", "more than": "more_than",
-    "over": "more_than", "upwards of": "more_than", "above": "more_than",
-    "just over": "more_than", "well over": "more_than", "in excess of": "more_than",
-    "at least": "at_least", "no less than": "at_least", "no fewer than": "at_least",
-    "a minimum of": "at_least", "at most": "at_most", "no more than": "at_most",
-    "a maximum of": "at_most", "up to": "up_to", "as many as": "up_to", "as much as": "up_to",
-    "less than": "less_than", "fewer than": "less_than", "under": "less_than",
+    "approx": "approx",
+    "approx.": "approx",
+    "approximately": "approx",
+    "about": "approx",
+    "around": "approx",
+    "roughly": "approx",
+    "some": "approx",
+    "an estimated": "approx",
+    "estimated": "approx",
+    "circa": "approx",
+    "ca.": "approx",
+    "nearly": "almost",
+    "almost": "almost",
+    "close to": "almost",
+    "just under": "almost",
+    "more than": "more_than",
+    "over": "more_than",
+    "upwards of": "more_than",
+    "above": "more_than",
+    "just over": "more_than",
+    "well over": "more_than",
+    "in excess of": "more_than",
+    "at least": "at_least",
+    "no less than": "at_least",
+    "no fewer than": "at_least",
+    "a minimum of": "at_least",
+    "at most": "at_most",
+    "no more than": "at_most",
+    "a maximum of": "at_most",
+    "up to": "up_to",
+    "as many as": "up_to",
+    "as much as": "up_to",
+    "less than": "less_than",
+    "fewer than": "less_than",
+    "under": "less_than",
     "below": "less_than",
 }
 NUMBER_WORDS = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
-    "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
-    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
-    "eighty": 80, "ninety": 90, "hundred": 100, "a hundred": 100, "a thousand": 1000,
-    "a dozen": 12, "dozen": 12,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
+    "hundred": 100,
+    "a hundred": 100,
+    "a thousand": 1000,
+    "a dozen": 12,
+    "dozen": 12,
 }
 SCALES = {
-    "thousand": 1e3, "k": 1e3, "million": 1e6, "mln": 1e6, "mn": 1e6, "m": 1e6,
-    "billion": 1e9, "bn": 1e9, "b": 1e9, "trillion": 1e12, "tn": 1e12,
+    "thousand": 1e3,
+    "k": 1e3,
+    "million": 1e6,
+    "mln": 1e6,
+    "mn": 1e6,
+    "m": 1e6,
+    "billion": 1e9,
+    "bn": 1e9,
+    "b": 1e9,
+    "trillion": 1e12,
+    "tn": 1e12,
 }
 CURRENCY_SYMBOLS = {
-    "us$": "USD", "u.s.$": "USD", "$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "₽": "RUB",
-    "₴": "UAH", "usd": "USD", "eur": "EUR", "gbp": "GBP", "c$": "CAD", "a$": "AUD",
+    "us$": "USD",
+    "u.s.$": "USD",
+    "$": "USD",
+    "€": "EUR",
+    "£": "GBP",
+    "¥": "JPY",
+    "₽": "RUB",
+    "₴": "UAH",
+    "usd": "USD",
+    "eur": "EUR",
+    "gbp": "GBP",
+    "c$": "CAD",
+    "a$": "AUD",
 }
 # unit words -> (normalised unit, factor to the base unit)
 UNITS = {
-    "percent": ("percent", 1.0), "per cent": ("percent", 1.0), "%": ("percent", 1.0),
-    "pct": ("percent", 1.0), "percentage points": ("percentage_points", 1.0),
+    "percent": ("percent", 1.0),
+    "per cent": ("percent", 1.0),
+    "%": ("percent", 1.0),
+    "pct": ("percent", 1.0),
+    "percentage points": ("percentage_points", 1.0),
     "percentage point": ("percentage_points", 1.0),
-    "us dollars": ("USD", 1.0), "u.s. dollars": ("USD", 1.0), "dollars": ("USD", 1.0),
-    "dollar": ("USD", 1.0), "euros": ("EUR", 1.0), "euro": ("EUR", 1.0),
-    "pounds sterling": ("GBP", 1.0), "pounds": ("GBP", 1.0), "rubles": ("RUB", 1.0),
-    "roubles": ("RUB", 1.0), "yuan": ("CNY", 1.0), "yen": ("JPY", 1.0),
-    "hryvnias": ("UAH", 1.0), "hryvnia": ("UAH", 1.0), "naira": ("NGN", 1.0),
-    "rupees": ("INR", 1.0), "francs": ("CHF", 1.0),
-    "square kilometers": ("km2", 1.0), "square kilometres": ("km2", 1.0),
-    "square kilometer": ("km2", 1.0), "square kilometre": ("km2", 1.0), "sq km": ("km2", 1.0),
-    "km2": ("km2", 1.0), "km²": ("km2", 1.0), "square miles": ("km2", 2.589988),
-    "square mile": ("km2", 2.589988), "sq mi": ("km2", 2.589988),
-    "hectares": ("km2", 0.01), "hectare": ("km2", 0.01), "acres": ("km2", 0.00404686),
-    "kilometers": ("km", 1.0), "kilometres": ("km", 1.0), "kilometer": ("km", 1.0),
-    "kilometre": ("km", 1.0), "km": ("km", 1.0), "miles": ("km", 1.609344),
-    "mile": ("km", 1.609344), "meters": ("km", 0.001), "metres": ("km", 0.001),
-    "centimetres": ("km", 1e-5), "centimeters": ("km", 1e-5), "millimetres": ("km", 1e-6),
-    "millimeters": ("km", 1e-6), "inches": ("km", 2.54e-5), "feet": ("km", 0.0003048),
-    "tonnes": ("t", 1.0), "tons": ("t", 1.0), "metric tons": ("t", 1.0), "tonne": ("t", 1.0),
-    "kilograms": ("t", 0.001), "kg": ("t", 0.001),
+    "us dollars": ("USD", 1.0),
+    "u.s. dollars": ("USD", 1.0),
+    "dollars": ("USD", 1.0),
+    "dollar": ("USD", 1.0),
+    "euros": ("EUR", 1.0),
+    "euro": ("EUR", 1.0),
+    "pounds sterling": ("GBP", 1.0),
+    "pounds": ("GBP", 1.0),
+    "rubles": ("RUB", 1.0),
+    "roubles": ("RUB", 1.0),
+    "yuan": ("CNY", 1.0),
+    "yen": ("JPY", 1.0),
+    "hryvnias": ("UAH", 1.0),
+    "hryvnia": ("UAH", 1.0),
+    "naira": ("NGN", 1.0),
+    "rupees": ("INR", 1.0),
+    "francs": ("CHF", 1.0),
+    "square kilometers": ("km2", 1.0),
+    "square kilometres": ("km2", 1.0),
+    "square kilometer": ("km2", 1.0),
+    "square kilometre": ("km2", 1.0),
+    "sq km": ("km2", 1.0),
+    "km2": ("km2", 1.0),
+    "km²": ("km2", 1.0),
+    "square miles": ("km2", 2.589988),
+    "square mile": ("km2", 2.589988),
+    "sq mi": ("km2", 2.589988),
+    "hectares": ("km2", 0.01),
+    "hectare": ("km2", 0.01),
+    "acres": ("km2", 0.00404686),
+    "kilometers": ("km", 1.0),
+    "kilometres": ("km", 1.0),
+    "kilometer": ("km", 1.0),
+    "kilometre": ("km", 1.0),
+    "km": ("km", 1.0),
+    "miles": ("km", 1.609344),
+    "mile": ("km", 1.609344),
+    "meters": ("km", 0.001),
+    "metres": ("km", 0.001),
+    "centimetres": ("km", 1e-5),
+    "centimeters": ("km", 1e-5),
+    "millimetres": ("km", 1e-6),
+    "millimeters": ("km", 1e-6),
+    "inches": ("km", 2.54e-5),
+    "feet": ("km", 0.0003048),
+    "tonnes": ("t", 1.0),
+    "tons": ("t", 1.0),
+    "metric tons": ("t", 1.0),
+    "tonne": ("t", 1.0),
+    "kilograms": ("t", 0.001),
+    "kg": ("t", 0.001),
 }
-CURRENCY_UNITS = {"NGN", "INR", "CHF", "USD", "EUR", "GBP", "JPY", "RUB", "UAH", "CNY", "CAD", "AUD"}
+CURRENCY_UNITS = {
+    "NGN",
+    "INR",
+    "CHF",
+    "USD",
+    "EUR",
+    "GBP",
+    "JPY",
+    "RUB",
+    "UAH",
+    "CNY",
+    "CAD",
+    "AUD",
+}
 
 
 def _alternation(words: object) -> str:
@@ -143,7 +263,9 @@ def _next_words(text: str, pos: int, limit: int = 60) -> list[re.Match[str]]:
     return words
 
 
-def _counted_noun(text: str, pos: int, value: float, hedged: bool = False) -> tuple[str | None, int]:
+def _counted_noun(
+    text: str, pos: int, value: float, hedged: bool = False
+) -> tuple[str | None, int]:
     """A plural noun (after at most two modifiers) right after a bare number: ``123 drones``."""
     words = _next_words(text, pos)
     for index, match in enumerate(words[:3]):
@@ -158,14 +280,28 @@ def _counted_noun(text: str, pos: int, value: float, hedged: bool = False) -> tu
                 continue  # "20 missing residents", "40 injured people": an adjective, look on
             return None, pos
         if lowered in _PLURAL_IRREGULAR or (
-            lowered.endswith("s") and not lowered.endswith(("ss", "'s", "us", "is")) and len(lowered) > 3
+            lowered.endswith("s")
+            and not lowered.endswith(("ss", "'s", "us", "is"))
+            and len(lowered) > 3
         ):
             if index + 1 < len(words) and index < 2:
                 nxt = words[index + 1].group(0).lower()
-                if nxt.endswith("s") and not nxt.endswith(("ss", "us", "is")) and nxt not in _STOP and len(nxt) > 3:
+                if (
+                    nxt.endswith("s")
+                    and not nxt.endswith(("ss", "us", "is"))
+                    and nxt not in _STOP
+                    and len(nxt) > 3
+                ):
                     return nxt, words[index + 1].end()  # "40 police officers"
             return lowered, match.end()
-        if hedged and value == 1 and index == 0 and lowered not in _TIME_WORDS and word.islower() and len(lowered) > 2:
+        if (
+            hedged
+            and value == 1
+            and index == 0
+            and lowered not in _TIME_WORDS
+            and word.islower()
+            and len(lowered) > 2
+        ):
             return lowered, match.end()
     return None, pos
 
@@ -196,7 +332,10 @@ def parse_quantities(text: str, offset: int = 0) -> list[Quantity]:
         if value is None:
             continue
         hedge_raw, cur, scale_raw, unit_raw = (
-            match.group("hedge"), match.group("cur"), match.group("scale"), match.group("unit")
+            match.group("hedge"),
+            match.group("cur"),
+            match.group("scale"),
+            match.group("unit"),
         )
         is_word = raw[0].isalpha()
         if re.match(r"[-\u2013]\d", text[match.end("num") : match.end("num") + 2]):
@@ -209,7 +348,12 @@ def parse_quantities(text: str, offset: int = 0) -> list[Quantity]:
         ):
             continue  # "3rd", "5G", "10am"
         start, end = match.start(), match.end()
-        if hedge_raw and hedge_raw.islower() is False and hedge_raw[0].isupper() and hedge_raw.lower() not in HEDGES:
+        if (
+            hedge_raw
+            and hedge_raw.islower() is False
+            and hedge_raw[0].isupper()
+            and hedge_raw.lower() not in HEDGES
+        ):
             hedge_raw = None
         before = text[max(0, start - 20) : start]
         prev_word = re.search(r"([A-Za-z.]+)\W{0,2}$", before)
@@ -228,7 +372,13 @@ def parse_quantities(text: str, offset: int = 0) -> list[Quantity]:
                 r"[ \u00a0]?(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)", after
             ):
                 continue
-            if not is_word and "," not in raw and "." not in raw and 1800 <= value <= 2100 and len(raw) == 4:
+            if (
+                not is_word
+                and "," not in raw
+                and "." not in raw
+                and 1800 <= value <= 2100
+                and len(raw) == 4
+            ):
                 continue  # a year: dates.py reads it
         unit: str | None = None
         factor = 1.0

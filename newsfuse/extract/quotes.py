@@ -92,7 +92,11 @@ def _pair(text: str, marks: list[int], single: bool) -> list[RawQuote]:
         inner = text[open_at + 1 : i]
         if "\n" in inner:
             # spans paragraphs: each paragraph after the first must open with a quote mark
-            ok = all(p.lstrip()[:1] in DOUBLE_OPEN + SINGLE_OPEN + '"\'' for p in inner.split("\n")[1:] if p.strip())
+            ok = all(
+                p.lstrip()[:1] in DOUBLE_OPEN + SINGLE_OPEN + "\"'"
+                for p in inner.split("\n")[1:]
+                if p.strip()
+            )
             if not ok:
                 open_at = -1
                 continue

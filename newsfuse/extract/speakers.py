@@ -63,17 +63,20 @@ _DESC_FWD = re.compile(
     r"|^(?:critics|officials|analysts|experts|residents|witnesses|authorities|police|sources|prosecutors|investigators)\b",
     re.IGNORECASE,
 )
-_DESC_GROUP_FWD = re.compile(
-    r"^(?:[A-Z][\w-]*[ \u00a0]+){1,2}(?:" + GROUP_HEADS + r")\b"
-)
+_DESC_GROUP_FWD = re.compile(r"^(?:[A-Z][\w-]*[ \u00a0]+){1,2}(?:" + GROUP_HEADS + r")\b")
 _DESC_BACK = re.compile(
     r"(?:^|(?<=[\s,]))((?:the|a|an|The|A|An)[ \u00a0]+(?:[\w\u2019'-]+[ \u00a0]+){0,4}?(?:"
-    + _HEADS + r")|(?:[A-Z][\w-]*[ \u00a0]+){1,2}(?:" + GROUP_HEADS + r")"
+    + _HEADS
+    + r")|(?:[A-Z][\w-]*[ \u00a0]+){1,2}(?:"
+    + GROUP_HEADS
+    + r")"
     r"|(?:[Cc]ritics|[Oo]fficials|[Aa]nalysts|[Ee]xperts|[Rr]esidents|[Ww]itnesses|[Aa]uthorities|[Pp]olice|[Ss]ources))$",
     re.IGNORECASE,
 )
 _POSSESSIVE_ROLE = re.compile(
-    r"['\u2019]s[ \u00a0]+(?:[\w-]+[ \u00a0]+){0,2}?(?:" + "|".join(sorted(ROLE_HEADS, key=len, reverse=True)) + r"|office|lawyers?|campaign|team|family)\b"
+    r"['\u2019]s[ \u00a0]+(?:[\w-]+[ \u00a0]+){0,2}?(?:"
+    + "|".join(sorted(ROLE_HEADS, key=len, reverse=True))
+    + r"|office|lawyers?|campaign|team|family)\b"
 )
 _APPOSITIVE_END = re.compile(r",[ \u00a0][^,\u201c\u201d\"\n]{2,90},[ \u00a0]*$")
 _ACCORDING = re.compile(r"\b[Aa]ccording to[ \u00a0]+")
@@ -84,12 +87,36 @@ _TITLED_ONLY = re.compile(
 
 # role words that describe the same kind of post or the same institution
 _HEAD_GROUPS = [
-    {"boss", "chief", "head", "leader", "secretary", "minister", "president", "chancellor",
-     "premier", "director", "chairman", "chairwoman", "chair", "commander", "ceo"},
+    {
+        "boss",
+        "chief",
+        "head",
+        "leader",
+        "secretary",
+        "minister",
+        "president",
+        "chancellor",
+        "premier",
+        "director",
+        "chairman",
+        "chairwoman",
+        "chair",
+        "commander",
+        "ceo",
+    },
     {"spokesman", "spokeswoman", "spokesperson"},
     {"official", "officer", "aide", "adviser", "advisor"},
-    {"lawmaker", "legislator", "senator", "representative", "congressman", "congresswoman", "mp",
-     "politician", "member"},
+    {
+        "lawmaker",
+        "legislator",
+        "senator",
+        "representative",
+        "congressman",
+        "congresswoman",
+        "mp",
+        "politician",
+        "member",
+    },
 ]
 _DOMAIN_GROUPS = [
     {"defense", "defence", "pentagon", "military", "war"},
@@ -99,11 +126,41 @@ _DOMAIN_GROUPS = [
     {"interior", "home"},
     {"justice", "attorney"},
 ]
-_ROLE_MODIFIERS = {"defense", "defence", "foreign", "finance", "interior", "prime", "vice",
-                   "deputy", "former", "press", "state", "security", "national"}
-_IGNORED_MODIFIERS = {"the", "a", "an", "former", "new", "top", "senior", "then", "current",
-                      "outgoing", "incoming", "one", "s", "deputy", "acting", "country's",
-                      "nation's", "government's"}
+_ROLE_MODIFIERS = {
+    "defense",
+    "defence",
+    "foreign",
+    "finance",
+    "interior",
+    "prime",
+    "vice",
+    "deputy",
+    "former",
+    "press",
+    "state",
+    "security",
+    "national",
+}
+_IGNORED_MODIFIERS = {
+    "the",
+    "a",
+    "an",
+    "former",
+    "new",
+    "top",
+    "senior",
+    "then",
+    "current",
+    "outgoing",
+    "incoming",
+    "one",
+    "s",
+    "deputy",
+    "acting",
+    "country's",
+    "nation's",
+    "government's",
+}
 
 
 @dataclass
@@ -187,15 +244,22 @@ def speaker_forward(
         if chosen is None:
             owner = _POSSESSIVE_ROLE.match(text, mention.end, min(limit, mention.end + 40))
             if owner:  # "Weiner's spokesman said": the spokesman speaks
-                return SpeakerRef("description", text[mention.start : owner.end()], mention.start, owner.end())
+                return SpeakerRef(
+                    "description", text[mention.start : owner.end()], mention.start, owner.end()
+                )
             if mention.label != "PERSON":
                 head_after = re.match(r"[ \u00a0]+([a-z]+)", text[mention.end : mention.end + 20])
                 if head_after and head_after.group(1) in ROLE_HEADS:
                     # "the Pentagon boss": a description, unless a name follows
                     # ("Kremlin spokesman Dmitry Peskov")
-                    nxt = [j for j in index.starting_in(mention.end, min(limit, mention.end + 40))
-                           if index.mentions[j].label == "PERSON"]
-                    if nxt and re.fullmatch(r"[ \u00a0\w.-]*", text[mention.end : index.mentions[nxt[0]].start]):
+                    nxt = [
+                        j
+                        for j in index.starting_in(mention.end, min(limit, mention.end + 40))
+                        if index.mentions[j].label == "PERSON"
+                    ]
+                    if nxt and re.fullmatch(
+                        r"[ \u00a0\w.-]*", text[mention.end : index.mentions[nxt[0]].start]
+                    ):
                         chosen = nxt[0]
                         break
                     break
@@ -220,7 +284,9 @@ def speaker_forward(
         if named:
             at = pos + len(surface) + named.end()
             for i in index.starting_in(at, at + 1):
-                if index.mentions[i].label == "PERSON" or looks_like_person_name(index.mentions[i].text):
+                if index.mentions[i].label == "PERSON" or looks_like_person_name(
+                    index.mentions[i].text
+                ):
                     m = index.mentions[i]
                     return SpeakerRef("mention", m.text, m.start, m.end, i)
         return SpeakerRef("description", surface, pos, pos + len(surface))
@@ -250,7 +316,8 @@ def speaker_backward(text: str, end: int, lo: int, index: MentionIndex) -> Speak
             return SpeakerRef("pronoun", pronoun.group(1), lo + pronoun.start(1), stop)
         owner = re.search(
             r"([A-Z][\w-]*(?:[ \u00a0][A-Z][\w-]*){0,2}['\u2019]s[ \u00a0]+(?:[\w-]+[ \u00a0]+){0,2}?(?:"
-            + _HEADS + r"|lawyers?|campaign|team|family))$",
+            + _HEADS
+            + r"|lawyers?|campaign|team|family))$",
             stripped[-80:],
         )
         if owner:  # "Pieter Achterberg's lawyer said"
@@ -279,7 +346,11 @@ def attribute_after(
     headline = re.match(r"[ \u00a0]*:[ \u00a0]*", text[pos:limit])
     if headline:
         speaker = speaker_forward(text, pos + headline.end(), limit, index)
-        if speaker is not None and speaker.kind == "mention" and not text[speaker.end : limit].strip(" .\u00a0"):
+        if (
+            speaker is not None
+            and speaker.kind == "mention"
+            and not text[speaker.end : limit].strip(" .\u00a0")
+        ):
             return speaker, speaker.end
     while pos < limit and text[pos] in " \t\u00a0,.;:!?\u2026\u2014\u2013-":
         pos += 1
@@ -296,7 +367,8 @@ def attribute_after(
     rest = text[speaker.end : limit]
     skip = re.match(
         r"(?:[.]?,[ \u00a0]*[^,\u201c\u201d\"\n]{1,80},)?"  # "Rep. X, D-Ill., said"
-        r",?(?:[ \u00a0]+(?:also|later|then|again|once|has|had|further|separately))*[ \u00a0]+", rest
+        r",?(?:[ \u00a0]+(?:also|later|then|again|once|has|had|further|separately))*[ \u00a0]+",
+        rest,
     )
     after_skip = speaker.end + (skip.end() if skip else 0)
     verb = _VERB_RE.match(text, after_skip, limit)
@@ -337,7 +409,9 @@ def according_to(text: str, lo: int, hi: int, index: MentionIndex) -> SpeakerRef
 
 def description_matches(description: str, roles: set[str]) -> bool:
     """Do the words of ``the Pentagon boss`` agree with a person's role words?"""
-    words = [w for w in re.findall(r"[\w\u2019'-]+", description.lower()) if w not in _IGNORED_MODIFIERS]
+    words = [
+        w for w in re.findall(r"[\w\u2019'-]+", description.lower()) if w not in _IGNORED_MODIFIERS
+    ]
     if not words or not roles:
         return False
     head, modifiers = words[-1], words[:-1]
@@ -371,8 +445,13 @@ def _word_matches(word: str, roles: set[str], groups: list[set[str]]) -> bool:
 class Resolver:
     """Resolves speaker expressions to person mentions of one article, in text order."""
 
-    def __init__(self, text: str, mentions: list[Mention], sentences: list[Span],
-                 quote_spans: list[tuple[int, int]]) -> None:
+    def __init__(
+        self,
+        text: str,
+        mentions: list[Mention],
+        sentences: list[Span],
+        quote_spans: list[tuple[int, int]],
+    ) -> None:
         self.text = text
         self.mentions = mentions
         self.sentence_starts = [s.start for s in sentences]
@@ -404,12 +483,17 @@ class Resolver:
         mention = self.mentions[i]
         sentence = self.sentences[self.sentence_of(mention.start)]
         before = self.text[max(sentence.start, mention.start - 12) : mention.start]
-        before = re.sub(r"(?:Mr|Mrs|Ms|Dr|Prof|President|Sen|Gov)\.?[ \u00a0]+$", "", before).rstrip()
+        before = re.sub(
+            r"(?:Mr|Mrs|Ms|Dr|Prof|President|Sen|Gov)\.?[ \u00a0]+$", "", before
+        ).rstrip()
         after = self.text[mention.end : mention.end + 3].lstrip()
         if before.endswith(",") and after[:1] in (",", ")"):
             return False  # "his wife, Huma Abedin, an aide": an appositive, not the subject
-        return not before or before.endswith(",") or self.text[sentence.start : mention.start].strip() in (
-            "", "Mr.", "Mrs.", "Ms.", "Dr."
+        return (
+            not before
+            or before.endswith(",")
+            or self.text[sentence.start : mention.start].strip()
+            in ("", "Mr.", "Mrs.", "Ms.", "Dr.")
         )
 
     def _fits(self, i: int, want: str) -> bool:
@@ -444,7 +528,11 @@ class Resolver:
             prev_char = self.text[max(0, ref.start - 2) : ref.start].strip()
             if prev_char not in (",", "\u201d", '"', "\u2019"):
                 for i in self.persons_by_sentence.get(own, []):
-                    if self.mentions[i].end <= ref.start and self._subject(i) and self._fits(i, want):
+                    if (
+                        self.mentions[i].end <= ref.start
+                        and self._subject(i)
+                        and self._fits(i, want)
+                    ):
                         return i
             # 1. the subject of the previous sentence (a person opening it, or right after a comma)
             for i in self.persons_by_sentence.get(sentence - 1, []):
