@@ -4,7 +4,8 @@ Kinds:
 - ``hyphen``: ``word -word`` -> ``word-word``. Only when a letter or digit sits right before
   the space and a LETTER right after the hyphen: ``-5 degrees`` and ranges (``10 -15``) keep
   their hyphen, and a dash used as a dash (`` - `` with spaces on both sides, ``--``) is never
-  touched. The trailing form ``high- tech`` is left alone: it is how suspended compounds are
+  touched, nor a hyphen before a function word (``biodiversity -the total``: a dash missing
+  its space) or between a number and a capitalised word (``2019 -WWF``). The trailing form ``high- tech`` is left alone: it is how suspended compounds are
   written (``low- and middle-income``).
 - ``punctuation_space``: a space before ``, . ; : ! ?`` that closes a word (``bishops ,``),
   and the space inside a currency amount (``$ 500`` -> ``$500``). Ellipses (``. . .``,
@@ -22,6 +23,12 @@ from newsfuse.repair.spans import Edit
 _DETACHED = re.compile(r"(?<=[^\W_]) -(?=[^\W\d_])")
 # a space before closing punctuation followed by a space, a quote, a bracket or the line end
 _SPACED_PUNCT = re.compile(r"(?<=[^\W_])[ \t]+(?=[,;:!?](?:[ \t\n\"”’)]|$)|\.(?:[ \t\n\"”’)]|$))")
+_WORD_AFTER = re.compile(r"[^\W\d_]+")
+# words that start a clause or phrase: after " -" they mean a dash, never a compound
+_DASH_FOLLOWERS = frozenset(
+    "the a an and or but nor which who whom whose that this these those it its he she they we "
+    "i you is are was were be to of in on at for with as by from not so if when while".split()
+)
 _CURRENCY = re.compile(r"(?<![^\s(])([$€£¥])[ \t]+(?=\d)")
 
 
@@ -34,6 +41,11 @@ def hyphen_edits(text: str) -> list[Edit]:
         if m.start() >= 2 and text[m.start() - 2].isalnum() is False and prev.isalpha() and \
                 prev.islower():
             continue
+        after = _WORD_AFTER.match(text, m.end())
+        if after is not None and after.group().lower() in _DASH_FOLLOWERS:
+            continue  # a dash missing its space: "biodiversity -the total variety"
+        if prev.isdigit() and nxt.isupper():
+            continue  # "Posted on 05 April 2019 -WWF: …" separates, it does not join
         confidence = 0.95 if nxt.islower() else 0.9
         edits.append(Edit(m.start(), m.end(), "-", "hyphen", confidence))
     return edits

@@ -77,6 +77,8 @@ CHANT_WORDS = frozenset({
     "there", "well", "hey", "beep", "ding", "dong", "pom", "yum", "mm", "hmm", "uh", "um", "er",
     "wow", "bravo", "encore", "shame", "yo", "oi", "olé", "ole", "ay", "aye", "nay", "quack",
     "woof", "meow", "zoom", "vroom", "ping", "pong", "chug", "clap", "ta", "tat", "pooh", "bla",
+    # emphatic doubling in speech: "really really", "happy happy new year"
+    "really", "happy", "super", "much", "many", "long", "far", "way",
 })
 CONNECTORS = frozenset({"after", "by", "to", "upon", "for", "in", "on", "and", "or", "over",
                         "from", "with", "against", "versus", "vs", "than", "of"})
