@@ -634,9 +634,11 @@ class Store:
         if order not in ORDERS:
             raise ValueError(f"order must be one of {', '.join(ORDERS)}")
         c = t.stories.c
-        q = select(*self._summary_columns()).where(c.article_count > 0)
+        # coalesce(): keep the planner off the article_count index for this always-true filter,
+        # so "newest" walks the sort_time index and stops at ``limit`` instead of sorting all
+        q = select(*self._summary_columns()).where(func.coalesce(c.article_count, 0) > 0)
         if since:
-            q = q.where(func.coalesce(c.last_published, c.sort_time) >= since)
+            q = q.where(c.sort_time >= since)  # sort_time is last_published, else the time stored
         if until:
             day_after = _day_after(until)  # a bare date covers its whole day
             started = func.coalesce(c.first_published, c.sort_time)
