@@ -85,7 +85,7 @@ def repair_text(text: str, settings: RepairSettings | None = None) -> RepairResu
         _until_stable(lambda: run(whitespace_edits))
         changed += run(debris_pass) + run(hyphen_edits) + run(punctuation_space_edits)
         changed += run(quote_edits) + run(glued_edits)
-        changed += _until_stable(lambda: run(lambda t: loop_edits(t, s.max_loop_words)))
+        changed += run(lambda t: loop_edits(t, s.max_loop_words))  # new loops: next round
         _until_stable(lambda: run(whitespace_edits))  # spaces only: exposes nothing new
         return changed
 
