@@ -46,6 +46,8 @@ def _kinds(text: str) -> set[str]:
         # detached hyphens and spaced punctuation
         ("Airlines offer low -cost flights to EU -backed projects.",
          "Airlines offer low-cost flights to EU-backed projects."),
+        ("After behind -the-scenes talks, a hit -and-run case and a built -in delay, a 5 -year plan.",
+         "After behind-the-scenes talks, a hit-and-run case and a built-in delay, a 5-year plan."),
         ("The plan , which costs approx. $ 500 million , was approved .",
          "The plan, which costs approx. $500 million, was approved."),
         # quotes: split contractions, pushed and mis-turned marks
@@ -155,6 +157,7 @@ def test_scrambled_quotes_are_flagged() -> None:
         "Москва заявила, что переговоры продолжатся. 東京で会議が開かれた。",
         "Two candidates named Kovacs ran: Laszlo Kovacs and Eva Kovacs.",
         "Police searched the school and the school compound.",
+        "They studied biodiversity -the total variety of life- in the valley.",
         "It runs on Windows Server 2008, Windows Server 2008 R2 and later.",
         "So close, so close and then a sack ended the drive.",
         "“I say what I mean and I mean what I say,” he told reporters.",

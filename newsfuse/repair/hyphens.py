@@ -24,10 +24,11 @@ _DETACHED = re.compile(r"(?<=[^\W_]) -(?=[^\W\d_])")
 # a space before closing punctuation followed by a space, a quote, a bracket or the line end
 _SPACED_PUNCT = re.compile(r"(?<=[^\W_])[ \t]+(?=[,;:!?](?:[ \t\n\"”’)]|$)|\.(?:[ \t\n\"”’)]|$))")
 _WORD_AFTER = re.compile(r"[^\W\d_]+")
-# words that start a clause or phrase: after " -" they mean a dash, never a compound
+# determiners, pronouns, copulas: after " -" they start a clause, never end a compound
+# (prepositions do end compounds: built-in, check-in, hit-and-run)
 _DASH_FOLLOWERS = frozenset(
-    "the a an and or but nor which who whom whose that this these those it its he she they we "
-    "i you is are was were be to of in on at for with as by from not so if when while".split()
+    "the a an which who whom whose that this these those it its he she they we i you is are "
+    "was were be been his her their our my your".split()
 )
 _CURRENCY = re.compile(r"(?<![^\s(])([$€£¥])[ \t]+(?=\d)")
 
@@ -42,7 +43,8 @@ def hyphen_edits(text: str) -> list[Edit]:
                 prev.islower():
             continue
         after = _WORD_AFTER.match(text, m.end())
-        if after is not None and after.group().lower() in _DASH_FOLLOWERS:
+        if after is not None and after.group().lower() in _DASH_FOLLOWERS and \
+                text[after.end() : after.end() + 1] != "-":  # "behind -the-scenes" joins
             continue  # a dash missing its space: "biodiversity -the total variety"
         if prev.isdigit() and nxt.isupper():
             continue  # "Posted on 05 April 2019 -WWF: …" separates, it does not join
