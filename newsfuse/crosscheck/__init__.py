@@ -54,9 +54,14 @@ def _claim(
     note: str,
     view: StoryView,
     score: dict[tuple[int, int], float] | None = None,
+    used: set[int] | None = None,
 ) -> Claim:
     members = sorted(members, key=lambda s: s.index)
-    rep = representative(members, score)
+    # a sentence backing two claims stands for only one of them
+    fresh = [m for m in members if used is None or m.index not in used]
+    rep = representative(fresh or members, score)
+    if used is not None:
+        used.add(rep.index)
     sources: list[str] = []
     for s in members:
         if s.outlet not in sources:
@@ -107,7 +112,9 @@ def crosscheck_story(
     alignment = align(statements, settings)
     claims: list[tuple[tuple, Claim]] = []
     singles: dict[str, list[Statement]] = {}
-    for group in alignment.groups:
+    used_representatives: set[int] = set()
+    # larger groups pick their representative first
+    for group in sorted(alignment.groups, key=lambda g: (-len(g), g[0])):
         members = [statements[i] for i in group]
         if len(members) == 1:
             s = members[0]
@@ -121,7 +128,7 @@ def crosscheck_story(
             lambda i, j: alignment.score.get((min(i, j), max(i, j)), 0.0),
             settings.conflict_min_similarity,
         )
-        claim = _claim(members, status, note, view, alignment.score)
+        claim = _claim(members, status, note, view, alignment.score, used_representatives)
         first = min(members, key=lambda s: (s.relative_position, s.index))
         key = (_STATUS_RANK[status], -len({s.source for s in members}), first.relative_position, first.index)
         claims.append((key, claim))
