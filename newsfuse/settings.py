@@ -95,7 +95,7 @@ class CrosscheckSettings:
     # sentences embedded per story (MiniLM, ~70 long sentences/s of CPU): this many per 1,000
     # words of the story, at least min_, at most max_, so the cost stays ~1/4 of NER's
     embedded_per_1000_words: float = 2.5
-    min_embedded_sentences: int = 48
+    min_embedded_sentences: int = 32
     max_embedded_sentences: int = 256
     embed_max_words: int = 32  # longer sentences are embedded by their first words
     use_embeddings: bool = True
