@@ -123,7 +123,9 @@ def analyze_articles(
     if own_store:
         store = open_store(":memory:" if store is None else store, settings.store)
     try:
-        return _run(list(articles), store, settings, progress, until, timer)
+        # one ingest at a time per store: the cluster state is read, extended and written back
+        with store.writer_lock():
+            return _run(list(articles), store, settings, progress, until, timer)
     finally:
         if own_store:
             store.close()
