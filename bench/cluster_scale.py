@@ -139,6 +139,7 @@ def main() -> None:
     t0 = time.perf_counter()
     items = base_items(base_articles(args.base))
     print(f"# {len(items)} base articles embedded + annotated in {time.perf_counter() - t0:.0f} s (not timed below)")
+    print(f"# RSS before the stream (models loaded): {rss_mb()[0]:.0f} MB", flush=True)
     checkpoints = [c for c in (1_000, 10_000, 100_000, 1_000_000) if c <= args.max]
     clusterer = StoryClusterer()
     rows = []
