@@ -33,7 +33,7 @@ def local_ray():
         if ray.is_initialized():
             break
         try:
-            ray.init(num_cpus=2, object_store_memory=1_000_000_000, include_dashboard=False,
+            ray.init(address="local", num_cpus=2, object_store_memory=1_000_000_000, include_dashboard=False,
                      log_to_driver=False, logging_level="ERROR")
         except Exception:  # Ray gives its raylet 30 s to register: a busy machine can miss it
             ray.shutdown()

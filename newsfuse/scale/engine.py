@@ -129,6 +129,7 @@ def init_ray(ray_address: str | None, num_workers: int | None, options: RayOptio
         # tasks; physical cores may be fewer (the stages rarely peak together)
         workers = num_workers or os.cpu_count() or 1
         ray.init(
+            address="local",  # a new local Ray, even where an old cluster's address file lingers
             num_cpus=2 * workers + 1,
             object_store_memory=options.object_store_memory,
             include_dashboard=False,
@@ -496,7 +497,8 @@ def build_and_save_stories(
     actors = options.story_actors or num_workers or max(1, cpus // 2)
     ds = ray.data.from_items(tasks, override_num_blocks=max(1, min(len(tasks), 4 * actors)))
     ds = ds.map_batches(
-        _build_stories_task, batch_size=8, batch_format="pyarrow", concurrency=actors,
+        _build_stories_task, batch_size=8, batch_format="pyarrow",
+        compute=ray.data.TaskPoolStrategy(size=actors),
         fn_kwargs={"store_url": store_url, "settings": settings}, num_cpus=options.story_cpus,
     )
     saved: list[str] = []

@@ -111,6 +111,8 @@ def make_shards(
             errors.append(item)
             continue
         path, name = item
+        # absolute: workers on other nodes (or a cluster started elsewhere) have another cwd
+        path = os.path.abspath(path)
         lower = path.lower()
         if lower.endswith(JSONL_SUFFIXES) and os.path.getsize(path) > jsonl_chunk_bytes:
             for start, end, first_line in _jsonl_ranges(path, jsonl_chunk_bytes):
