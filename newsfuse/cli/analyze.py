@@ -89,29 +89,25 @@ def analyze_command(
         stderr.print("newsfuse: only one of --json/--md can write to stdout", markup=False)
         raise typer.Exit(2)
 
-    if engine == "ray":
-        _run_ray(inputs, db, no_store, settings, ray_address)
-        return
-
-    from newsfuse.pipeline import analyze
-
-    store = None if no_store else open_db(db, settings)
     show_progress = sys.stderr.isatty() and not quiet
-    try:
-        with _progress(show_progress) as progress:
-            analysis = analyze(
-                inputs,
-                store=store,
-                settings=settings,
-                stdin=sys.stdin.buffer if "-" in inputs else None,
-                progress=progress,
-            )
-    except KeyboardInterrupt:
-        stderr.print("newsfuse: interrupted; stored batches are kept, rerun to resume")
-        raise typer.Exit(130) from None
-    finally:
-        if store is not None:
-            store.close()
+    stdin = sys.stdin.buffer if "-" in inputs else None
+    if engine == "ray":
+        analysis = _run_ray(inputs, db, no_store, settings, ray_address, show_progress, stdin)
+    else:
+        from newsfuse.pipeline import analyze
+
+        store = None if no_store else open_db(db, settings)
+        try:
+            with _progress(show_progress) as progress:
+                analysis = analyze(
+                    inputs, store=store, settings=settings, stdin=stdin, progress=progress
+                )
+        except KeyboardInterrupt:
+            stderr.print("newsfuse: interrupted; stored batches are kept, rerun to resume")
+            raise typer.Exit(130) from None
+        finally:
+            if store is not None:
+                store.close()
 
     for err in analysis.errors:
         stderr.print(err.error, markup=False)
@@ -167,9 +163,11 @@ class _progress:
             self._bar.__exit__(None, None, None)
 
 
-def _run_ray(
-    inputs: list[str], db: str | None, no_store: bool, settings, ray_address: str | None  # type: ignore[no-untyped-def]
-) -> None:
+def _run_ray(  # type: ignore[no-untyped-def]
+    inputs: list[str], db: str | None, no_store: bool, settings, ray_address: str | None,
+    show_progress: bool, stdin,
+):
+    """Run the same stages on Ray Data; the stories are then read back from the store."""
     try:
         from newsfuse.scale import run_ray
     except ImportError as exc:
@@ -180,15 +178,19 @@ def _run_ray(
         raise typer.Exit(2) from exc
     from newsfuse.settings import default_db_path
 
-    result = run_ray(
-        inputs,
-        store_url=None if no_store else (db or str(default_db_path())),
-        out_parquet=None,
-        settings=settings,
-        ray_address=ray_address,
-    )
-    errors = getattr(result, "errors", [])
-    for err in errors:
-        stderr.print(getattr(err, "error", str(err)), markup=False)
+    try:
+        result = run_ray(
+            inputs,
+            store_url=None if no_store else (db or str(default_db_path())),
+            out_parquet=None,
+            settings=settings,
+            ray_address=ray_address,
+            progress=show_progress,
+            stdin=stdin,
+        )
+    except ImportError as exc:
+        stderr.print(f"newsfuse: the Ray engine needs Ray: pip install 'newsfuse[ray]' ({exc})",
+                     markup=False)
+        raise typer.Exit(2) from exc
     stderr.print(str(result), markup=False)
-    raise typer.Exit(1 if errors else 0)
+    return result.to_analysis()
