@@ -89,6 +89,7 @@ def analyze(
     articles: list[Article] = []
     errors: list[InputError] = []
     seen: set[str] = set()
+    repeated = 0
     with timer.stage("ingest"):
         for item in iter_inputs(list(inputs), settings.ingest, stdin=stdin):
             if isinstance(item, InputError):
@@ -96,12 +97,16 @@ def analyze(
             elif item.id not in seen:
                 seen.add(item.id)
                 articles.append(item)
+            else:
+                repeated += 1  # the same text twice in one run: stored once
             if progress:
                 progress("ingest", len(articles) + len(errors), 0)
     analysis = analyze_articles(
         articles, store=store, settings=settings, progress=progress, until=until, timer=timer
     )
     analysis.errors = errors + analysis.errors
+    analysis.outcomes["rejected"] = analysis.outcomes.get("rejected", 0) + len(errors)
+    analysis.outcomes["repeated_in_input"] = repeated
     return analysis
 
 
@@ -169,7 +174,9 @@ def _run(
         stories = []
         if until != "cluster":
             stories = [
-                build_story(sid, store, settings, assignment, fresh, fresh_notes, timer)
+                build_story(
+                    sid, store, settings, assignment, fresh, fresh_notes, timer, clusterer.resolve
+                )
                 for sid in assignment.touched
                 if clusterer.resolve(sid) == sid
             ]
@@ -218,6 +225,12 @@ def _run(
             analysis.articles.append(loaded[aid])
     analysis.annotations = {aid: fresh_notes[aid] for aid in seen if aid in fresh_notes}
     analysis.timings = {k: round(v, 4) for k, v in timer.seconds.items()}
+    analysis.outcomes = {
+        "stored": len(articles) - len(errors),
+        "already_stored": len(known),
+        "rejected": sum(e.code != "NF014" for e in errors),
+        "timed_out": sum(e.code == "NF014" for e in errors),
+    }
     analysis.stories.sort(key=lambda s: (-len(s.article_ids), s.title))
     return analysis
 
@@ -229,6 +242,9 @@ def _prepare(
     from newsfuse.extract import annotate
     from newsfuse.repair import repair_article
 
+    from newsfuse.extract.nlp import get_nlp
+
+    get_nlp(settings.extract.spacy_model)  # loading the model is not any article's fault
     errors: list[InputError] = []
     budget = settings.ingest.seconds_per_article
     repaired: list[Article] = []
@@ -266,15 +282,18 @@ def build_story(
     fresh: dict[str, Article],
     fresh_notes: dict[str, ArticleAnnotations],
     timer: _Timer | None = None,
+    resolve: Callable[[str], str] | None = None,
 ) -> Story:
     """Assemble one story from all its members, stored and new: entities, claims, brief."""
     timer = timer or _Timer()
+    resolve = resolve or (lambda sid: sid)
     stored_ids = store.story_article_ids(story_id)
-    batch_ids = [aid for aid, sid in assignment.story_of.items() if sid == story_id]
-    # stories merged into this one bring their members along
-    for old, survivor in assignment.merges:
-        if survivor == story_id:
-            stored_ids += store.story_article_ids(old)
+    # an article may have joined a story that this same batch then merged away (or a chain of
+    # them): membership follows the merges, or the article would end up in no story at all
+    batch_ids = [aid for aid, sid in assignment.story_of.items() if resolve(sid) == story_id]
+    merged_here = [old for old, survivor in assignment.merges if resolve(survivor) == story_id]
+    for old in merged_here:
+        stored_ids += store.story_article_ids(old)
     member_ids = list(dict.fromkeys(stored_ids + batch_ids))
     need = [i for i in member_ids if i not in fresh]
     arts = {a.id: a for a in store.load_articles(need)}
@@ -284,8 +303,8 @@ def build_story(
     members = [arts[i] for i in member_ids if i in arts and i in notes]
     previous = store.get_story(story_id)
     duplicate_of = dict(previous.duplicate_of) if previous else {}
-    for old, survivor in assignment.merges:
-        if survivor == story_id and (old_story := store.get_story(old)):
+    for old in merged_here:
+        if old_story := store.get_story(old):
             duplicate_of.update(old_story.duplicate_of)
     duplicate_of.update(
         {a: b for a, b in assignment.duplicate_of.items() if a in arts and b in arts}

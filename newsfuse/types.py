@@ -267,3 +267,5 @@ class Analysis:
     errors: list[InputError] = field(default_factory=list)
     annotations: dict[str, ArticleAnnotations] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)  # stage -> seconds
+    # one outcome per input: stored (already_stored counts re-ingested ones), rejected, timed_out
+    outcomes: dict[str, int] = field(default_factory=dict)

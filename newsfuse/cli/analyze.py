@@ -111,6 +111,13 @@ def analyze_command(
 
     for err in analysis.errors:
         stderr.print(err.error, markup=False)
+    if analysis.outcomes and not quiet:
+        o = analysis.outcomes
+        stderr.print(
+            f"newsfuse: {o.get('stored', 0)} stored ({o.get('already_stored', 0)} already in the "
+            f"store), {o.get('rejected', 0)} rejected, {o.get('timed_out', 0)} timed out",
+            markup=False,
+        )
 
     from newsfuse.render import render_json, render_markdown
 

@@ -194,6 +194,7 @@ def analysis_to_dict(analysis: Analysis) -> dict[str, Any]:
         "stories": [story_to_dict(s) for s in analysis.stories],
         "errors": [{"path": e.path, "error": e.error, "code": e.code} for e in analysis.errors],
         "timings": dict(analysis.timings),
+        "outcomes": dict(analysis.outcomes),
     }
 
 
