@@ -102,6 +102,12 @@ class CrosscheckSettings:
     min_statement_words: int = 5  # shorter sentences (datelines, headings) are not aligned
     max_single_source_per_article: int = 12  # most checkable unaligned sentences kept as claims
     max_sentences_per_article: int = 400
+    # number-driven conflict pass (crosscheck/quantity_conflicts.py): two counts of one kind
+    # in sentences alignment did not pair are compared when the clauses around the numbers
+    # (MiniLM cosine) and the whole sentences are this close
+    number_frame_similarity: float = 0.55
+    number_sentence_similarity: float = 0.45
+    max_number_frames: int = 96
 
 
 @dataclass

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 
 from newsfuse.crosscheck.align import Alignment, align
 from newsfuse.crosscheck.judge import judge_group
+from newsfuse.crosscheck.quantity_conflicts import NumberConflict, find_number_conflicts
 from newsfuse.crosscheck.statements import Statement, StoryView, build_story
 from newsfuse.settings import CrosscheckSettings
 from newsfuse.types import Article, ArticleAnnotations, Claim, Entity, Evidence, NumberRef
@@ -111,10 +112,22 @@ def crosscheck_story(
     statements = view.statements
     alignment = align(statements, settings)
     claims: list[tuple[tuple, Claim]] = []
+    number_conflicts = _number_conflicts(statements, alignment, settings) if settings.use_embeddings else []
+    group_of = {i: n for n, g in enumerate(alignment.groups) for i in g}
+    # a disagreement found inside one aligned group makes that group the conflicting claim
+    group_conflict: dict[int, str] = {}
+    separate = []
+    for conflict in number_conflicts:
+        (ia, _x), (ib, _y) = conflict.first, conflict.second
+        if group_of.get(ia) == group_of.get(ib):
+            group_conflict.setdefault(group_of[ia], _number_note(statements, conflict))
+        else:
+            separate.append(conflict)
     singles: dict[str, list[Statement]] = {}
     used_representatives: set[int] = set()
     # larger groups pick their representative first
     for group in sorted(alignment.groups, key=lambda g: (-len(g), g[0])):
+        gid = group_of[group[0]]
         members = [statements[i] for i in group]
         if len(members) == 1:
             s = members[0]
@@ -128,11 +141,23 @@ def crosscheck_story(
             lambda i, j: alignment.score.get((min(i, j), max(i, j)), 0.0),
             settings.conflict_min_similarity,
         )
+        if status == "corroborated" and gid in group_conflict:
+            status, note = "conflicting", group_conflict[gid]
         claim = _claim(members, status, note, view, alignment.score, used_representatives)
         first = min(members, key=lambda s: (s.relative_position, s.index))
         key = (_STATUS_RANK[status], -len({s.source for s in members}), first.relative_position, first.index)
         claims.append((key, claim))
+    in_number_conflict: set[int] = set()
+    for conflict in separate:
+        members = [statements[i] for i in conflict.members]
+        note = _number_note(statements, conflict)
+        claim = _claim(members, "conflicting", note, view, alignment.score, used_representatives)
+        first = min(members, key=lambda s: (s.relative_position, s.index))
+        key = (0, -len({s.source for s in members}), first.relative_position, first.index)
+        claims.append((key, claim))
+        in_number_conflict.update(conflict.members)
     for article_singles in singles.values():
+        article_singles = [s for s in article_singles if s.index not in in_number_conflict]
         ranked = sorted(article_singles, key=lambda s: (-s.checkable, s.position))
         for s in ranked[: settings.max_single_source_per_article]:
             claim = _claim([s], "single_source", f"only {s.outlet} reports this", view)
@@ -143,6 +168,32 @@ def crosscheck_story(
         claim.id = f"c{n}"
         out.append(claim)
     return out, alignment
+
+
+def _number_note(statements: Sequence[Statement], conflict: NumberConflict) -> str:
+    (ia, x), (ib, y) = conflict.first, conflict.second
+    return f"numbers differ: {statements[ia].outlet} says “{x.text}”, {statements[ib].outlet} says “{y.text}”"
+
+
+def _number_conflicts(
+    statements: Sequence[Statement], alignment: Alignment, settings: CrosscheckSettings
+) -> list[NumberConflict]:
+    from newsfuse.crosscheck.align import _embed
+
+    same_group = {i: n for n, g in enumerate(alignment.groups) if len(g) > 1 for i in g}
+
+    def judged(i: int, j: int) -> bool:
+        close = alignment.score.get((min(i, j), max(i, j)), 0.0) >= settings.conflict_min_similarity
+        return close and same_group.get(i, -1) == same_group.get(j, -2)
+
+    return find_number_conflicts(
+        statements,
+        judged,
+        _embed,
+        settings.number_frame_similarity,
+        settings.number_sentence_similarity,
+        settings.max_number_frames,
+    )
 
 
 def crosscheck(

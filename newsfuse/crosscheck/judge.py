@@ -61,9 +61,22 @@ def interval(q: Quantity) -> tuple[float, float]:
     return v - r, v + r
 
 
+# nouns that count people: one kind, whatever word an outlet chose ("residents", "inhabitants")
+PERSON_NOUNS = frozenset(
+    """people person persons resident residents inhabitant inhabitants individual individuals
+    citizen citizens villager villagers local locals civilian civilians""".split()
+)
+
+
+def noun_kind(noun: str) -> str:
+    """A counted noun as a comparable kind: person nouns are one kind, others their stem."""
+    low = noun.lower()
+    return "person" if low in PERSON_NOUNS else stem(low)
+
+
 def _kind(q: Quantity) -> tuple[str | None, str | None]:
-    unit = stem(q.unit) if q.unit and q.unit[:1].isalpha() and q.unit not in ("USD",) else q.unit
-    counts = stem(q.counts.lower()) if q.counts else None
+    unit = noun_kind(q.unit) if q.unit and q.unit[:1].isalpha() and q.unit not in ("USD",) else q.unit
+    counts = noun_kind(q.counts) if q.counts else None
     return unit, counts
 
 
