@@ -6,9 +6,13 @@ often says it in other words too ("2,100 residents had to leave their homes" aga
 threshold and the judge never compares the two numbers. This pass starts from the numbers
 instead:
 
-1. Quantities of the same kind from different sources: the same unit, where person nouns
-   (people, residents, inhabitants, ...) count as one kind. Years and sentences with two
-   quantities of that kind (which one is meant?) are left out.
+1. Counts of the same kind of thing from different sources: the same counted noun, where
+   person nouns (people, residents, inhabitants, ...) count as one kind. Measures, shares and
+   money are left out (the unit does not say what is measured: "90 % effective against
+   hospitalisation" vs "below 50 %" against infection), as are years, sentences with two
+   counts of that kind (which one is meant?) and sentences that also state the other
+   outlet's value ("rose by 235,000 in August, down from 943,000 jobs in July") or dates
+   that fit none of the other's (July vs August: different periods).
 2. Their values fall outside each other's hedge and rounding intervals (``judge.interval``).
 3. They measure the same thing: the *clause around each number* (the number itself removed,
    cut at commas and clause words) is close in meaning (MiniLM cosine ≥
@@ -33,7 +37,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from newsfuse.crosscheck.judge import PERSON_NOUNS, _is_year, _kind, quantities_agree
+from newsfuse.crosscheck.judge import PERSON_NOUNS, _dates_compatible, _is_year, _kind, quantities_agree
 from newsfuse.crosscheck.statements import Statement, content_tokens, stem
 from newsfuse.types import Quantity
 
@@ -46,6 +50,39 @@ _CLAUSE_BREAK = re.compile(
 )
 FRAME_WORDS_BEFORE = 6
 FRAME_WORDS_AFTER = 9
+
+
+# units of measure and of time: a value in them says nothing of *what* is measured ("90 %
+# effective" vs "below 50 %" of something else; "$24 billion" for one bill vs "$30 billion"
+# for a larger one), so only counts of a named thing ("1,200 residents") are compared here
+MEASURE_UNITS = frozenset(
+    """km t percent percentage_points point points degree degrees second seconds minute minutes
+    hour hours day days week weeks month months year years decade decades century centuries
+    mile miles meter meters metre metres kilometer kilometers kilometre kilometres foot feet
+    kg kilogram kilograms pound pounds ton tons tonne tonnes acre acres hectare hectares""".split()
+)
+
+
+def is_count(q: Quantity) -> bool:
+    """A number of some named thing (people, homes, jobs), not a measure, a share or money."""
+    noun = (q.unit if q.unit and q.unit[:1].isalpha() else q.counts) or ""
+    return noun[:1].islower() and len(noun) > 2 and noun.lower() not in MEASURE_UNITS
+
+
+def _states_value(s: Statement, q: Quantity) -> bool:
+    """Does the sentence also give q's value (any unit)? Then its other figure is about
+    something else: "rose by 235,000 in August, down from 943,000 jobs in July"."""
+    return any(quantities_agree(q, other) for other in s.quantities if other.start != q.start)
+
+
+def _different_periods(a: Statement, b: Statement) -> bool:
+    """Both sentences are dated and no date of one fits a date of the other: the counts
+    belong to different periods ("1 million jobs in July" vs "235,000 jobs in August")."""
+    da = [d.date.split("T", 1)[0] for d in a.dates if d.date]
+    db = [d.date.split("T", 1)[0] for d in b.dates if d.date]
+    if not da or not db:
+        return False
+    return not any(_dates_compatible(x, y) for x in da for y in db)
 
 
 def quantity_kind(q: Quantity) -> str | None:
@@ -88,7 +125,7 @@ def _candidates(statements: Sequence[Statement]) -> dict[str, list[tuple[int, Qu
             continue
         kinds: dict[str, list[Quantity]] = {}
         for q in s.quantities:
-            if _is_year(q):
+            if _is_year(q) or not is_count(q):
                 continue
             kind = quantity_kind(q)
             if kind is not None:
@@ -149,6 +186,8 @@ def find_number_conflicts(
             ib, qb = pool[b]
             sa, sb = statements[ia], statements[ib]
             if sa.source == sb.source or quantity_kind(qa) != quantity_kind(qb):
+                continue
+            if _states_value(sb, qa) or _states_value(sa, qb) or _different_periods(sa, sb):
                 continue
             if judged(ia, ib):
                 continue  # aligned closely: the judge compared them with more evidence
