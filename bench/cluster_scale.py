@@ -140,7 +140,7 @@ def main() -> None:
     items = base_items(base_articles(args.base))
     print(f"# {len(items)} base articles embedded + annotated in {time.perf_counter() - t0:.0f} s (not timed below)")
     print(f"# RSS before the stream (models loaded): {rss_mb()[0]:.0f} MB", flush=True)
-    checkpoints = [c for c in (1_000, 10_000, 100_000, 1_000_000) if c <= args.max]
+    checkpoints = [c for c in (1_000, 10_000, 30_000, 50_000, 100_000, 300_000, 1_000_000) if c <= args.max]
     clusterer = StoryClusterer()
     rows = []
     done = 0

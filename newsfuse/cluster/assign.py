@@ -118,6 +118,7 @@ class StoryClusterer:
         self.recent: OrderedDict[str, str] = OrderedDict()  # article id -> story (bounded)
         self.seq = 0
         self._known_before: set[str] = set()  # stories that existed before the current batch
+        self._postings_bound = 0
         self._cache: dict[str, tuple[int, dict[str, float], dict[str, float]]] = {}
         if state:
             self._load(state)
@@ -431,8 +432,10 @@ class StoryClusterer:
             self.index.drop(sid)
             self.stories.pop(sid, None)
             self._cache.pop(sid, None)
-        if len(self.index.by_entity) > 8 * max(len(self.stories), 1000):
+        # amortised: prune only when the postings doubled since the last prune
+        if len(self.index.by_entity) > max(self._postings_bound, 8 * max(len(self.stories), 1000)):
             self.index.prune_postings()
+            self._postings_bound = 2 * len(self.index.by_entity)
 
     # ------------------------------------------------------------------ persistence
     def state_bytes(self) -> bytes:
