@@ -5,7 +5,9 @@ Public API:
 
 Choosing sentences. Each candidate is one sentence of one independent article, scored by
 - support: how many independent outlets back it (the claims it belongs to);
-- centrality: TF-IDF cosine to the story's centroid (what the whole story is about);
+- centrality: TF-IDF cosine to the story's centroid (what the whole story is about), and
+  PageRank over word-overlap similarity between all the story's sentences (TextRank's graph);
+- shared facts: content-word bigrams that two or more outlets use, weighted by how many;
 - position: news puts the essentials first, so early sentences of each article gain;
 - damage: sentences flagged garbled by repair are never used; loops, broken quotes, debris
   and truncation cost points, so among paraphrases the cleanest repaired one wins.
@@ -42,7 +44,9 @@ W_AGREE = 2.0
 W_POSITION = 0.6
 W_LEAD = 0.35
 W_DAMAGE = 0.35
-REDUNDANCY = 0.4  # TF-IDF cosine above which a candidate repeats a chosen sentence
+W_SHARED = 4.0
+W_GRAPH = 4.0
+REDUNDANCY = 0.3  # TF-IDF cosine above which a candidate repeats a chosen sentence
 RELAXED_REDUNDANCY = 0.7  # the same, when filling a brief the story is too small for
 
 
@@ -101,6 +105,68 @@ def _cross_source_agreement(x, statements: Sequence[Statement]) -> np.ndarray:
     return out
 
 
+def _shared_bigrams(statements: Sequence[Statement]) -> dict[int, dict[tuple[str, str], int]]:
+    """Per sentence: its content-word bigrams that two or more sources use, with how many.
+
+    Word pairs that several outlets use independently are the story's facts ("floodgate
+    failed", "residents evacuated"); a brief that covers more of them says more of what the
+    coverage agrees on (concept coverage, as in Gillick and Favre's summariser).
+    """
+    sources_of: dict[tuple[str, str], set[str]] = {}
+    grams: dict[int, set[tuple[str, str]]] = {}
+    for s in statements:
+        pairs = set(zip(s.tokens, s.tokens[1:]))
+        grams[s.index] = pairs
+        for g in pairs:
+            sources_of.setdefault(g, set()).add(s.source)
+    out: dict[int, dict[tuple[str, str], int]] = {}
+    for i, pairs in grams.items():
+        shared = {g: len(sources_of[g]) for g in pairs if len(sources_of[g]) >= 2}
+        if shared:
+            out[i] = shared
+    return out
+
+
+GRAPH_MAX_SENTENCES = 1_500  # PageRank is dense n x n: past this, only the earliest sentences
+
+
+def _graph_centrality(statements: Sequence[Statement], indices: Sequence[int]) -> dict[int, float]:
+    """PageRank over word-overlap similarity (overlap / (log|A| + log|B|), as in TextRank).
+
+    A sentence that shares words with many others is what the coverage keeps returning to;
+    unlike cosine, this similarity does not shrink for long sentences that carry several of
+    the story's facts. Dense in the candidates, so capped at ``GRAPH_MAX_SENTENCES``.
+    """
+    from scipy.sparse import csr_matrix
+
+    idx = sorted(indices, key=lambda i: (statements[i].position, i))[:GRAPH_MAX_SENTENCES]
+    if len(idx) < 2:
+        return {i: 1.0 for i in idx}
+    vocab: dict[str, int] = {}
+    rows, cols = [], []
+    for r, i in enumerate(idx):
+        for tok in set(statements[i].tokens):
+            rows.append(r)
+            cols.append(vocab.setdefault(tok, len(vocab)))
+    m = csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(idx), max(1, len(vocab))))
+    overlap = (m @ m.T).toarray()
+    sizes = np.log(np.maximum(np.asarray(m.sum(axis=1)).ravel(), 2.0))
+    sim = overlap / (sizes[:, None] + sizes[None, :])
+    np.fill_diagonal(sim, 0.0)
+    out_w = sim.sum(axis=1)
+    out_w[out_w == 0] = 1.0
+    trans = sim / out_w[:, None]
+    rank = np.full(len(idx), 1.0 / len(idx))
+    for _ in range(50):
+        new = 0.15 / len(idx) + 0.85 * (trans.T @ rank)
+        if np.abs(new - rank).sum() < 1e-6:
+            rank = new
+            break
+        rank = new
+    rank = rank / rank.max() if rank.max() > 0 else rank
+    return {i: float(r) for i, r in zip(idx, rank)}
+
+
 def _eligible(s: Statement) -> bool:
     stripped = s.text.rstrip()
     return (
@@ -130,6 +196,12 @@ def select_sentences(
     if central.max() > 0:
         central = central / central.max()
     agree = _cross_source_agreement(x, statements)
+    concepts = _shared_bigrams(statements)
+    mass = {i: float(sum(g.values())) for i, g in concepts.items()}
+    top_mass = max(mass.values(), default=0.0) or 1.0
+    # every readable sentence is a node (truncated ones too: they still say what the
+    # coverage is about), only eligible ones are scored
+    graph = _graph_centrality(statements, [s.index for s in statements if not s.garbled])
     scored = []
     for s in statements:
         if not _eligible(s):
@@ -146,6 +218,8 @@ def select_sentences(
             + W_POSITION * (1.0 - s.relative_position) ** 2
             + (W_LEAD if s.position == 0 else 0.0)
             - W_DAMAGE * s.damage
+            + W_SHARED * mass.get(s.index, 0.0) / top_mass
+            + W_GRAPH * graph.get(s.index, 0.0)
         )
         scored.append((score, s))
     scored.sort(key=lambda t: (-t[0], t[1].index))
