@@ -184,3 +184,38 @@ def test_conflicting_claims_stay_out_of_the_brief():
     disputed = {e.sentence for c in conflicting for e in c.evidence}
     assert run.brief.sentences
     assert not {s.text for s in run.brief.sentences} & disputed
+
+
+def test_shared_facts_count_only_word_pairs_two_outlets_use():
+    from newsfuse.brief import _shared_bigrams
+    from newsfuse.crosscheck.statements import build_story
+
+    arts = [
+        _article("s1", "Alpha", "The Tarn bridge collapsed on Friday. A baker named Ola Dunn sold bread."),
+        _article("s2", "Beta", "On Friday the Tarn bridge collapsed into the river. Nobody was hurt."),
+        _article("s3", "Gamma", "Engineers said the Tarn bridge collapsed after a flood."),
+    ]
+    view = build_story(arts, {}, [], {})
+    shared = _shared_bigrams(view.statements)
+    by_text = {s.text: shared.get(s.index, {}) for s in view.statements}
+    bridge = next(v for t, v in by_text.items() if t.startswith("The Tarn bridge"))
+    assert bridge.get(("bridge", "collaps")) == 3  # all three outlets use the pair
+    baker = next(v for t, v in by_text.items() if "baker" in t)
+    assert ("ola", "dunn") not in baker  # one outlet only: not a shared fact
+
+
+def test_graph_rank_favours_the_sentence_others_keep_returning_to():
+    from newsfuse.brief import _graph_centrality
+    from newsfuse.crosscheck.statements import build_story
+
+    arts = [
+        _article("g1", "Alpha", "Storm Ivo flooded the harbour of Vigo and closed the port on Monday."),
+        _article("g2", "Beta", "The port of Vigo was closed after Storm Ivo flooded the harbour."),
+        _article("g3", "Gamma", "Storm Ivo closed the port of Vigo. A chess club met in Lugo."),
+    ]
+    view = build_story(arts, {}, [], {})
+    rank = _graph_centrality(view.statements, [s.index for s in view.statements])
+    chess = next(s.index for s in view.statements if "chess" in s.text)
+    storm = next(s.index for s in view.statements if s.text.startswith("Storm Ivo flooded"))
+    assert rank[storm] > rank[chess]
+    assert rank[chess] < max(rank.values())
