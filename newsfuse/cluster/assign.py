@@ -23,6 +23,7 @@ the same stories; document frequencies are updated with the whole batch before s
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import json
@@ -32,6 +33,7 @@ import zipfile
 from collections import Counter, OrderedDict, deque
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 from datetime import date
 
 import numpy as np
@@ -49,6 +51,17 @@ STATE_VERSION = 1
 DIM = 384
 ARTICLE_TERMS = 120  # heaviest words of an article used for tf-idf
 ENTITY_QUERY = 4  # most distinctive entities of an article used to fetch candidates
+
+
+def _one_blas_thread() -> Any:
+    """Matrix-vector products here are small: a multi-threaded BLAS spins its threads on
+    every one of them and, on a busy machine, made a search 40x slower (measured in
+    bench/cluster_scale.py). One thread for the duration of a batch."""
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # pragma: no cover - scikit-learn brings it
+        return contextlib.nullcontext()
+    return threadpool_limits(limits=1, user_api="blas")
 
 
 def story_id_for(article_id: str) -> str:
@@ -142,6 +155,10 @@ class StoryClusterer:
     def add(self, items: Sequence[ClusterItem]) -> StoryAssignment:
         """Place a batch: every item gets a story (existing or new); ids already seen get
         their story back. Only the stories the batch touched are named and labelled."""
+        with _one_blas_thread():
+            return self._add(items)
+
+    def _add(self, items: Sequence[ClusterItem]) -> StoryAssignment:
         out = StoryAssignment()
         prepared = [self._prepare(it) for it in items]
         prepared.sort(key=lambda p: (p.day is None, p.day or 0, p.item.article_id))
