@@ -20,8 +20,9 @@ instead:
    evacuated" is close, "people were treated in hospital" is not. Each frame must carry a
    content word besides the counted noun, so a bare "people" never matches everything.
 4. The two sentences are about the same event (whole-sentence cosine ≥
-   ``number_sentence_similarity``), so a count from a background paragraph is not set
-   against the story's own.
+   ``number_sentence_similarity``) and name at least one canonical entity in common (the
+   place, the actor), so a count from a background paragraph is not set against the
+   story's own.
 
 Pairs aligned closely enough for the judge to compare (``conflict_min_similarity``) are
 left to it. Statements linked by such pairs
@@ -121,8 +122,8 @@ class NumberConflict:
 def _candidates(statements: Sequence[Statement]) -> dict[str, list[tuple[int, Quantity]]]:
     by_kind: dict[str, list[tuple[int, Quantity]]] = {}
     for s in statements:
-        if s.garbled:
-            continue
+        if s.garbled or s.text.rstrip().endswith(("...", "…")):
+            continue  # a cut-off sentence may not say what its count is of
         kinds: dict[str, list[Quantity]] = {}
         for q in s.quantities:
             if _is_year(q) or not is_count(q):
@@ -187,6 +188,8 @@ def find_number_conflicts(
             sa, sb = statements[ia], statements[ib]
             if sa.source == sb.source or quantity_kind(qa) != quantity_kind(qb):
                 continue
+            if not (sa.entities & sb.entities):
+                continue  # no place, actor or event in common: maybe not the same count
             if _states_value(sb, qa) or _states_value(sa, qb) or _different_periods(sa, sb):
                 continue
             if judged(ia, ib):
