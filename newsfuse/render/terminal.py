@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from rich.console import Console, Group
 from rich.panel import Panel
-from rich.table import Table
 from rich.text import Text
 
 from newsfuse.render.view import short_id, story_views
@@ -52,27 +51,29 @@ def print_analysis(
                 brief.append(f"  [{cites}]\n", style="cyan")
             parts.append(brief)
         if s.claims:
-            table = Table(show_header=True, header_style="bold", expand=True, box=None)
-            table.add_column("status", no_wrap=True)
-            table.add_column("claim", ratio=3)
-            table.add_column("numbers", ratio=1)
-            table.add_column("outlets", ratio=1)
+            claims = Text()
             shown = 0
             for status in ("conflicting", "corroborated", "single_source"):
                 for c in view.claims_by_status.get(status, []):
                     if shown >= 12:
                         break
                     label, style = _BADGE[status]
-                    nums = "\n".join(
-                        f"{n.text} ({n.source or view.sources.get(n.article_id, '')})"
-                        for n in c.numbers
-                    )
+                    claims.append(f"{label:<14}", style=style)
+                    claims.append(c.text)
                     outlets_c = ", ".join(c.sources or view.outlets([e.article_id for e in c.evidence]))
-                    table.add_row(Text(label, style=style), Text(c.text), Text(nums), Text(outlets_c))
+                    claims.append(f"  — {outlets_c}\n", style="dim")
+                    if c.numbers and status != "single_source":
+                        nums = "; ".join(
+                            f"{n.text} ({n.source or view.sources.get(n.article_id, '')})"
+                            for n in c.numbers
+                        )
+                        claims.append(f"{'':<14}numbers: {nums}\n", style="yellow")
+                    if c.note and status == "conflicting":
+                        claims.append(f"{'':<14}{c.note}\n", style="red")
                     shown += 1
             if len(s.claims) > shown:
-                table.add_row("", Text(f"… {len(s.claims) - shown} more claims", style="dim"), "", "")
-            parts.append(table)
+                claims.append(f"… {len(s.claims) - shown} more claims (see --html/--json)\n", style="dim")
+            parts.append(claims)
         if view.quotes_by_speaker:
             quotes = Text()
             for speaker, qs in view.quotes_by_speaker[:6]:
