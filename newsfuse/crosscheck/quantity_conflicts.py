@@ -27,8 +27,9 @@ instead:
 Pairs aligned closely enough for the judge to compare (``conflict_min_similarity``) are
 left to it. Statements linked by such pairs
 (agreeing or not) form one conflicting claim when at least one pair disagrees.
-Cost: frames are embedded only for quantities that have a disagreeing partner of the same
-kind in another source, at most ``max_number_frames`` per story.
+Cost: the cheap checks (kind, values, shared entity, dates) run on pairs within a kind, at
+most ``MAX_COUNTS_PER_KIND`` counts each (the earliest in their articles); only counts left with
+a contestable partner are embedded, at most ``max_number_frames`` per story.
 """
 
 from __future__ import annotations
@@ -51,6 +52,7 @@ _CLAUSE_BREAK = re.compile(
 )
 FRAME_WORDS_BEFORE = 6
 FRAME_WORDS_AFTER = 9
+MAX_COUNTS_PER_KIND = 300  # pairs are checked within a kind: bounds the quadratic step
 
 
 # units of measure and of time: a value in them says nothing of *what* is measured ("90 %
@@ -147,21 +149,24 @@ def find_number_conflicts(
 ) -> list[NumberConflict]:
     """Conflicting counts that alignment did not pair (see the module docstring)."""
     by_kind = _candidates(statements)
-    wanted: list[tuple[int, Quantity]] = []
+    # cheap checks first, so that only counts with a contestable partner are embedded
+    contestable: set[tuple[int, int]] = set()  # (statement index, quantity start)
     for items in by_kind.values():
-        if len({statements[i].source for i, _ in items}) < 2:
-            continue
-        for i, x in items:
-            for j, y in items:
-                if statements[i].source != statements[j].source and not quantities_agree(x, y):
-                    wanted.append((i, x))
-                    break
-    if not wanted:
-        return []
-    # the items of a kind where some value disagrees, each with its frame
-    keep_kinds = {quantity_kind(q) for _, q in wanted}
-    pool = [(i, q) for kind, items in by_kind.items() if kind in keep_kinds for i, q in items]
-    pool = [(i, q) for i, q in pool if _frame_is_informative(number_frame(statements[i], q), q)]
+        items = sorted(items, key=lambda it: (statements[it[0]].position, it[0]))[:MAX_COUNTS_PER_KIND]
+        for n, (i, x) in enumerate(items):
+            for j, y in items[n + 1 :]:
+                sa, sb = statements[i], statements[j]
+                if sa.source == sb.source or quantities_agree(x, y) or not (sa.entities & sb.entities):
+                    continue
+                if _states_value(sb, x) or _states_value(sa, y) or _different_periods(sa, sb) or judged(i, j):
+                    continue
+                contestable.update({(i, x.start), (j, y.start)})
+    pool = [
+        (i, q)
+        for items in by_kind.values()
+        for i, q in items
+        if (i, q.start) in contestable and _frame_is_informative(number_frame(statements[i], q), q)
+    ]
     pool = pool[:max_frames]
     if len(pool) < 2:
         return []
