@@ -134,20 +134,32 @@ def _read_parquet_shard(shard: dict[str, Any], settings: Settings) -> list[Artic
     return items
 
 
-class Ingest:
-    """Shard rows -> article rows; drops articles a finished earlier run already wrote."""
+class _TimedStage:
+    """A map_batches callable whose busy time is reported under ``stage``; subclasses
+    implement ``_run`` and set ``self.counter``."""
 
-    def __init__(self, settings: Settings, done: np.ndarray, counter: Any) -> None:
-        self.settings = settings
-        self.done = done
-        self.counter = counter
+    stage = ""
+    counter: Any
 
     def __call__(self, batch: pa.Table) -> pa.Table:
         t0 = time.perf_counter()
         try:
             return self._run(batch)
         finally:
-            report_time(self.counter, "ingest", time.perf_counter() - t0)
+            report_time(self.counter, self.stage, time.perf_counter() - t0)
+
+    def _run(self, batch: pa.Table) -> pa.Table:
+        raise NotImplementedError
+
+
+class Ingest(_TimedStage):
+    stage = "ingest"
+    """Shard rows -> article rows; drops articles a finished earlier run already wrote."""
+
+    def __init__(self, settings: Settings, done: np.ndarray, counter: Any) -> None:
+        self.settings = settings
+        self.done = done
+        self.counter = counter
 
     def _run(self, batch: pa.Table) -> pa.Table:
         rows: list[dict[str, Any]] = []
@@ -181,19 +193,13 @@ def _failure_row(row: dict[str, Any], article: Article, exc: BaseException, sett
     return codec.error_row(row["shard"], row["pos"], _failure(article, exc, settings))
 
 
-class Repair:
+class Repair(_TimedStage):
+    stage = "repair"
     """Repair each article under the per-article time budget (a Ray task, no model)."""
 
     def __init__(self, settings: Settings, counter: Any) -> None:
         self.settings = settings
         self.counter = counter
-
-    def __call__(self, batch: pa.Table) -> pa.Table:
-        t0 = time.perf_counter()
-        try:
-            return self._run(batch)
-        finally:
-            report_time(self.counter, "repair", time.perf_counter() - t0)
 
     def _run(self, batch: pa.Table) -> pa.Table:
         from newsfuse.pipeline import _budget
@@ -220,7 +226,8 @@ class Repair:
 
 
 # --------------------------------------------------------------------------- extract
-class Extract:
+class Extract(_TimedStage):
+    stage = "extract"
     """spaCy annotation in an actor: the model loads once, in ``__init__``."""
 
     def __init__(self, settings: Settings, counter: Any) -> None:
@@ -233,13 +240,6 @@ class Extract:
         from newsfuse.extract.nlp import get_nlp
 
         get_nlp(settings.extract.spacy_model)
-
-    def __call__(self, batch: pa.Table) -> pa.Table:
-        t0 = time.perf_counter()
-        try:
-            return self._run(batch)
-        finally:
-            report_time(self.counter, "extract", time.perf_counter() - t0)
 
     def _run(self, batch: pa.Table) -> pa.Table:
         from newsfuse.pipeline import _budget
@@ -289,7 +289,8 @@ def embed_device() -> str:
     return "cpu"
 
 
-class Embed:
+class Embed(_TimedStage):
+    stage = "embed"
     """Cluster features (MiniLM embedding, entities, numbers) in an actor, GPU when it has one.
 
     Calls ``newsfuse.cluster.cluster_items``: the same features the single-process clusterer
@@ -316,13 +317,6 @@ class Embed:
             torch.set_num_threads(1)  # one CPU per actor; more actors, not more threads
         self.batch_size = batch_size
 
-    def __call__(self, batch: pa.Table) -> pa.Table:
-        t0 = time.perf_counter()
-        try:
-            return self._run(batch)
-        finally:
-            report_time(self.counter, "embed", time.perf_counter() - t0)
-
     def _run(self, batch: pa.Table) -> pa.Table:
         from newsfuse.cluster import cluster_items
 
@@ -338,7 +332,8 @@ class Embed:
 
 
 # --------------------------------------------------------------------------- write
-class WriteParts:
+class WriteParts(_TimedStage):
+    stage = "write"
     """Write each batch as Parquet parts, atomically (temp file, then rename).
 
     A part's name is a hash of the article ids in it, so a task that Ray retries after it had
@@ -348,13 +343,6 @@ class WriteParts:
     def __init__(self, out_dir: str, counter: Any) -> None:
         self.out_dir = out_dir
         self.counter = counter
-
-    def __call__(self, batch: pa.Table) -> pa.Table:
-        t0 = time.perf_counter()
-        try:
-            return self._run(batch)
-        finally:
-            report_time(self.counter, "write", time.perf_counter() - t0)
 
     def _run(self, batch: pa.Table) -> pa.Table:
         import pyarrow.compute as pc
