@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from typing import Any, BinaryIO, Iterator
 
 from newsfuse.errors import NewsfuseError
+from newsfuse.limits import TimeBudgetExceeded, time_budget
 from newsfuse.settings import Settings
 from newsfuse.types import (
     Analysis,
@@ -47,15 +48,8 @@ class _Timer:
             self.seconds[name] += time.perf_counter() - t0
 
 
-def _budget(seconds: float) -> Any:
-    from newsfuse.limits import time_budget
-
-    return time_budget(seconds)
-
-
-def _failure(article: Article, exc: BaseException, settings: Settings) -> InputError:
-    from newsfuse.limits import TimeBudgetExceeded
-
+def article_error(article: Article, exc: BaseException, settings: Settings) -> InputError:
+    """The per-article error policy: what a stage's failure on one article becomes."""
     if isinstance(exc, TimeBudgetExceeded):
         err = NewsfuseError(
             "NF014", f"over {settings.ingest.seconds_per_article:g} s", article.path
@@ -251,13 +245,13 @@ def _prepare(
     with timer.stage("repair"):
         for a in batch:
             try:
-                with _budget(budget):
+                with time_budget(budget):
                     repaired.append(repair_article(a, settings.repair))
             except Exception as exc:  # noqa: BLE001 - per-article error policy
-                errors.append(_failure(a, exc, settings))
+                errors.append(article_error(a, exc, settings))
     with timer.stage("extract"):
         try:
-            with _budget(budget * max(1, len(repaired))):
+            with time_budget(budget * max(1, len(repaired))):
                 notes = annotate(repaired, settings.extract)
             return repaired, notes, errors
         except Exception:  # noqa: BLE001 - find the culprit article by article
@@ -266,11 +260,11 @@ def _prepare(
         notes = []
         for a in repaired:
             try:
-                with _budget(budget):
+                with time_budget(budget):
                     notes.extend(annotate([a], settings.extract))
                 kept.append(a)
             except Exception as exc:  # noqa: BLE001
-                errors.append(_failure(a, exc, settings))
+                errors.append(article_error(a, exc, settings))
     return kept, notes, errors
 
 

@@ -188,9 +188,9 @@ class Ingest(_TimedStage):
 
 # --------------------------------------------------------------------------- repair
 def _failure_row(row: dict[str, Any], article: Article, exc: BaseException, settings: Settings) -> dict[str, Any]:
-    from newsfuse.pipeline import _failure  # the pipeline's per-article error policy
+    from newsfuse.pipeline import article_error  # the pipeline's per-article error policy
 
-    return codec.error_row(row["shard"], row["pos"], _failure(article, exc, settings))
+    return codec.error_row(row["shard"], row["pos"], article_error(article, exc, settings))
 
 
 class Repair(_TimedStage):
@@ -202,7 +202,7 @@ class Repair(_TimedStage):
         self.counter = counter
 
     def _run(self, batch: pa.Table) -> pa.Table:
-        from newsfuse.pipeline import _budget
+        from newsfuse.limits import time_budget
         from newsfuse.repair import repair_article
 
         out: list[dict[str, Any]] = []
@@ -213,7 +213,7 @@ class Repair(_TimedStage):
                 continue
             article = codec.load_article(row)
             try:
-                with _budget(self.settings.ingest.seconds_per_article):
+                with time_budget(self.settings.ingest.seconds_per_article):
                     fixed = repair_article(article, self.settings.repair)
             except Exception as exc:  # noqa: BLE001 - per-article error policy
                 out.append(_failure_row(row, article, exc, self.settings))
@@ -242,7 +242,7 @@ class Extract(_TimedStage):
         get_nlp(settings.extract.spacy_model)
 
     def _run(self, batch: pa.Table) -> pa.Table:
-        from newsfuse.pipeline import _budget
+        from newsfuse.limits import time_budget
 
         rows = batch.to_pylist()
         live = [r for r in rows if r["article"] is not None]
@@ -250,13 +250,13 @@ class Extract(_TimedStage):
         budget = self.settings.ingest.seconds_per_article
         notes_by_row: dict[int, Any] = {}
         try:
-            with _budget(budget * max(1, len(articles))):
+            with time_budget(budget * max(1, len(articles))):
                 notes = self._annotate(articles, self.settings.extract)
             notes_by_row = {id(r): n for r, n in zip(live, notes)}
         except Exception:  # noqa: BLE001 - find the culprit article by article
             for r, a in zip(live, articles):
                 try:
-                    with _budget(budget):
+                    with time_budget(budget):
                         notes_by_row[id(r)] = self._annotate([a], self.settings.extract)[0]
                 except Exception as exc:  # noqa: BLE001
                     notes_by_row[id(r)] = exc
