@@ -1,9 +1,14 @@
 """analyze(): run the stages in order over a batch of inputs, with a per-article error policy.
 
-ingest -> repair -> extract -> cluster -> (entity linking, crosscheck, brief per touched story)
--> store. Work is committed in batches (``StoreSettings.batch_size`` articles); each batch is
-one store transaction, so a killed run loses at most the batch in flight and a rerun picks up
-where it stopped (articles already stored are recognised by their content-hash id).
+ingest -> repair -> extract -> cluster -> store, batch by batch; then (entity linking,
+crosscheck, brief) once per changed story. Work is committed in batches
+(``StoreSettings.batch_size`` articles); each batch is one store transaction holding the
+articles, their story memberships, the cluster state and a "dirty" mark for every story the
+batch changed (newsfuse/store/dirty.py). A story is built when it has stopped growing
+(``IDLE_BATCHES`` batches without a new member) or at the end of the run, and saving it clears
+its mark in the same transaction. So a killed run loses at most the batch in flight, a rerun
+picks up where it stopped (articles already stored are recognised by their content-hash id) and
+builds whatever is still dirty, and a big story is built once per run, not once per batch.
 
 One bad article never sinks a batch: a stage that fails or overruns its time budget on one
 article turns that article into an ``InputError`` and the rest go on.
@@ -32,6 +37,8 @@ from newsfuse.types import (
 
 # (stage, done, total) -> None; the CLI draws a progress bar from it, the library stays quiet
 ProgressFn = Callable[[str, int, int], None]
+# a dirty story untouched for this many batches is built before the run ends
+IDLE_BATCHES = 3
 STAGES = ("ingest", "repair", "extract", "cluster", "crosscheck", "brief", "store")
 
 
@@ -138,7 +145,7 @@ def _run(
     until: str,
     timer: _Timer,
 ) -> Analysis:
-    from newsfuse.cluster import StoryClusterer
+    from newsfuse.cluster import StoryClusterer, cluster_items
 
     errors: list[InputError] = []
     known = store.known_ids([a.id for a in articles])
@@ -149,39 +156,48 @@ def _run(
     story_of_new: dict[str, str] = {}
     fresh: dict[str, Article] = {}
     fresh_notes: dict[str, ArticleAnnotations] = {}
+    last_touched: dict[str, int] = {}  # dirty story -> the batch that last changed it
     batch_size = max(1, settings.store.batch_size)
     done = 0
-    for start in range(0, len(new), batch_size):
+    for number, start in enumerate(range(0, len(new), batch_size)):
         batch = new[start : start + batch_size]
         batch, notes, batch_errors = _prepare(batch, settings, timer)
         errors.extend(batch_errors)
         if not batch:
             continue
         with timer.stage("cluster"):
-            from newsfuse.cluster import cluster_items
-
             assignment = clusterer.add(cluster_items(batch, notes))
         story_of_new.update(assignment.story_of)
         for a, n in zip(batch, notes):
             fresh[a.id] = a
             fresh_notes[a.id] = n
-        stories = []
-        if until != "cluster":
-            stories = [
-                build_story(
-                    sid, store, settings, assignment, fresh, fresh_notes, timer, clusterer.resolve
-                )
-                for sid in assignment.touched
-                if clusterer.resolve(sid) == sid
-            ]
+        pending = pending_stories(assignment, clusterer.resolve)
         with timer.stage("store"):
-            store.save_batch(batch, notes, stories, assignment, clusterer.state_bytes())
+            # members and dirty marks go in with the articles: the stories are built later,
+            # once each, not again in every batch that touches them
+            store.save_batch(batch, notes, [], assignment, clusterer.state_bytes(), pending=pending)
         for sid in assignment.touched:
             if sid not in touched_ids:
                 touched_ids.append(sid)
+        for old, _ in assignment.merges:
+            last_touched.pop(old, None)
+        for sid in pending.stories:
+            last_touched[sid] = number
+        if until != "cluster":
+            # a story nobody added to for a while has probably stopped growing: build it now,
+            # so a long run shows finished stories before it ends
+            idle = sorted(sid for sid, n in last_touched.items() if number - n >= IDLE_BATCHES)
+            build_dirty_stories(store, settings, idle, fresh, fresh_notes, timer)
+            for sid in idle:
+                last_touched.pop(sid, None)
         done += len(batch)
         if progress:
             progress("analyze", done, len(new))
+    if until != "cluster":
+        # everything still dirty, including what an interrupted earlier run left behind
+        from newsfuse.store.dirty import dirty_ids
+
+        build_dirty_stories(store, settings, dirty_ids(store), fresh, fresh_notes, timer)
 
     # the stories to report: those holding any input article, stored before or just now
     wanted: list[str] = []
@@ -193,11 +209,13 @@ def _run(
 
     analysis = Analysis(errors=errors)
     if until == "cluster":
+        from newsfuse.store.dirty import member_ids
+
         members: dict[str, list[str]] = defaultdict(list)
         for aid, sid in story_of_new.items():
             members[clusterer.resolve(sid)].append(aid)
         for sid in wanted:
-            ids = list(dict.fromkeys(store.story_article_ids(sid) + members.get(sid, [])))
+            ids = list(dict.fromkeys(member_ids(store, sid) + members.get(sid, [])))
             if ids:
                 analysis.stories.append(Story(id=sid, title="", article_ids=ids))
     else:
@@ -227,6 +245,116 @@ def _run(
     }
     analysis.stories.sort(key=lambda s: (-len(s.article_ids), s.title))
     return analysis
+
+
+def pending_stories(assignment: StoryAssignment, resolve: Callable[[str], str]) -> Any:
+    """A batch's assignment as store rows: each new article's (surviving) story, and per
+    touched story the near-duplicate pairs, title and label its rebuild will need."""
+    from newsfuse.store.dirty import PendingStories
+
+    pending = PendingStories(members={aid: resolve(sid) for aid, sid in assignment.story_of.items()})
+    for sid in dict.fromkeys([resolve(s) for s in assignment.touched] + list(pending.members.values())):
+        pending.stories[sid] = {
+            "duplicate_of": {},
+            "title": assignment.titles.get(sid, ""),
+            "label": assignment.labels.get(sid, ""),
+        }
+    for aid, original in assignment.duplicate_of.items():
+        sid = pending.members.get(aid)
+        if sid is not None:
+            pending.stories[sid]["duplicate_of"][aid] = original
+    return pending
+
+
+def build_dirty_stories(
+    store: Any,
+    settings: Settings,
+    story_ids: Sequence[str],
+    fresh: dict[str, Article] | None = None,
+    fresh_notes: dict[str, ArticleAnnotations] | None = None,
+    timer: _Timer | None = None,
+) -> list[str]:
+    """Build these dirty stories and save them (each save clears its mark); returns the ids
+    saved. Saved in groups of about ``store.batch_size`` articles, one transaction each."""
+    from newsfuse.store.dirty import drop
+
+    batch: list[Story] = []
+    in_batch = 0
+    saved: list[str] = []
+    empty: list[str] = []
+    timer = timer or _Timer()
+
+    def flush() -> None:
+        nonlocal in_batch
+        if batch:
+            with timer.stage("store"):
+                store.save_batch([], [], list(batch), StoryAssignment(), None)
+            saved.extend(s.id for s in batch)
+            batch.clear()
+            in_batch = 0
+
+    for sid in story_ids:
+        story = build_story(sid, store, settings, fresh, fresh_notes, timer)
+        if story is None:
+            continue
+        if not story.article_ids:
+            empty.append(sid)
+            continue
+        batch.append(story)
+        in_batch += len(story.article_ids)
+        if in_batch >= max(1, settings.store.batch_size):
+            flush()
+    flush()
+    if empty:
+        drop(store, empty)
+    return saved
+
+
+def build_story(
+    story_id: str,
+    store: Any,
+    settings: Settings,
+    fresh: dict[str, Article] | None = None,
+    fresh_notes: dict[str, ArticleAnnotations] | None = None,
+    timer: _Timer | None = None,
+) -> Story | None:
+    """Assemble one dirty story from all its members: entities, claims, brief.
+
+    Reads the members and the notes the batches left (store/dirty.py) and the story's stored
+    row, if any; ``fresh``/``fresh_notes`` are articles this process still holds (saves
+    decoding them again). None when the story is not dirty (built already, or merged away).
+    """
+    from newsfuse.store.dirty import load
+
+    pending = load(store, story_id)
+    if pending is None:
+        return None
+    fresh = fresh or {}
+    fresh_notes = fresh_notes or {}
+    member_ids = pending.member_ids
+    need = [i for i in member_ids if i not in fresh or i not in fresh_notes]
+    arts = {a.id: a for a in store.load_articles(need)}
+    notes = store.load_annotations(need)
+    arts.update({i: fresh[i] for i in member_ids if i in fresh})
+    notes.update({i: fresh_notes[i] for i in member_ids if i in fresh_notes})
+    members = [arts[i] for i in member_ids if i in arts and i in notes]
+    if not members:
+        return Story(id=story_id, title=pending.title)
+    previous = store.get_story(story_id)
+    duplicate_of = dict(previous.duplicate_of) if previous else {}
+    duplicate_of.update(pending.duplicate_of)
+    duplicate_of = {a: b for a, b in duplicate_of.items() if a in arts and b in arts}
+    return assemble_story(
+        story_id,
+        members,
+        notes,
+        duplicate_of=duplicate_of,
+        title=pending.title or (previous.title if previous else ""),
+        label=pending.label or (previous.label if previous else ""),
+        known_entities=store.known_entities(_mention_names(notes[a.id] for a in members)),
+        settings=settings,
+        timer=timer,
+    )
 
 
 def _prepare(
@@ -266,54 +394,6 @@ def _prepare(
             except Exception as exc:  # noqa: BLE001
                 errors.append(article_error(a, exc, settings))
     return kept, notes, errors
-
-
-def build_story(
-    story_id: str,
-    store: Any,
-    settings: Settings,
-    assignment: StoryAssignment,
-    fresh: dict[str, Article],
-    fresh_notes: dict[str, ArticleAnnotations],
-    timer: _Timer | None = None,
-    resolve: Callable[[str], str] | None = None,
-) -> Story:
-    """Assemble one story from all its members, stored and new: entities, claims, brief."""
-    timer = timer or _Timer()
-    resolve = resolve or (lambda sid: sid)
-    stored_ids = store.story_article_ids(story_id)
-    # an article may have joined a story that this same batch then merged away (or a chain of
-    # them): membership follows the merges, or the article would end up in no story at all
-    batch_ids = [aid for aid, sid in assignment.story_of.items() if resolve(sid) == story_id]
-    merged_here = [old for old, survivor in assignment.merges if resolve(survivor) == story_id]
-    for old in merged_here:
-        stored_ids += store.story_article_ids(old)
-    member_ids = list(dict.fromkeys(stored_ids + batch_ids))
-    need = [i for i in member_ids if i not in fresh]
-    arts = {a.id: a for a in store.load_articles(need)}
-    notes = store.load_annotations(need)
-    arts.update({i: fresh[i] for i in member_ids if i in fresh})
-    notes.update({i: fresh_notes[i] for i in member_ids if i in fresh_notes})
-    members = [arts[i] for i in member_ids if i in arts and i in notes]
-    previous = store.get_story(story_id)
-    duplicate_of = dict(previous.duplicate_of) if previous else {}
-    for old in merged_here:
-        if old_story := store.get_story(old):
-            duplicate_of.update(old_story.duplicate_of)
-    duplicate_of.update(
-        {a: b for a, b in assignment.duplicate_of.items() if a in arts and b in arts}
-    )
-    return assemble_story(
-        story_id,
-        members,
-        notes,
-        duplicate_of=duplicate_of,
-        title=assignment.titles.get(story_id) or (previous.title if previous else ""),
-        label=assignment.labels.get(story_id) or (previous.label if previous else ""),
-        known_entities=store.known_entities(_mention_names(notes.values())),
-        settings=settings,
-        timer=timer,
-    )
 
 
 def _mention_names(notes: Iterable[ArticleAnnotations]) -> list[str]:

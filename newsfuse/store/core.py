@@ -28,7 +28,7 @@ from newsfuse.render.contract import (
     story_to_dict,
 )
 from newsfuse.settings import StoreSettings
-from newsfuse.store import fts, migrations
+from newsfuse.store import dirty, fts, migrations
 from newsfuse.store import schema as t
 from newsfuse.store.engine import WRITE_OPTION, Target, make_engine, resolve_target
 from newsfuse.store.models import SearchHit, StorySummary
@@ -241,16 +241,25 @@ class Store:
         stories: Sequence[Story],
         assignment: StoryAssignment,
         cluster_state: bytes | None,
+        pending: dirty.PendingStories | None = None,
     ) -> None:
-        """Persist one analysed batch atomically (see the module docstring)."""
+        """Persist one analysed batch atomically (see the module docstring).
+
+        ``pending``: members and notes of stories to rebuild later (store/dirty.py); a story
+        saved here is whole, so its dirty mark goes in the same transaction.
+        """
         now = _now()
         with self._write() as conn:
             new_ids = self._save_articles(conn, articles, now)
             self._save_annotations(conn, annotations)
+            dirty.carry_merges(self, conn, assignment.merges, now)
             for old, new in assignment.merges:
                 self._record_merge(conn, old, new, now)
+            if pending is not None:
+                dirty.mark(self, conn, pending, now)
             for story in stories:
                 self._save_story(conn, story, now)
+            dirty.clear(conn, [s.id for s in stories])
             self._save_entities(conn, stories, now)
             fts.index_docs(
                 conn,

@@ -27,8 +27,14 @@ def _v1_initial(conn: Connection) -> None:
     fts.create(conn)
 
 
+def _v2_dirty_stories(conn: Connection) -> None:
+    """Stories waiting to be rebuilt (each is built once per run, not once per batch)."""
+    schema.dirty_stories.create(conn, checkfirst=True)
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "initial schema", _v1_initial),
+    (2, "dirty stories", _v2_dirty_stories),
 ]
 LATEST = MIGRATIONS[-1][0]
 

@@ -142,6 +142,16 @@ entity_stories = Table(
 )
 Index("ix_entity_stories_story", entity_stories.c.story_id)
 
+# stories whose members changed but whose entities, claims and brief are not rebuilt yet
+# (newsfuse.store.dirty): written in the same transaction as the articles that changed them
+dirty_stories = Table(
+    "dirty_stories",
+    metadata,
+    Column("story_id", String(64), primary_key=True),
+    Column("data", Text, nullable=False, server_default="{}"),  # JSON: duplicate_of, title, label
+    Column("marked_at", String(40), nullable=False),
+)
+
 __all__ = [
     "metadata",
     "schema_version",
@@ -154,4 +164,5 @@ __all__ = [
     "entities",
     "entity_aliases",
     "entity_stories",
+    "dirty_stories",
 ]
