@@ -56,7 +56,10 @@ class ClusterSettings:
 
     # score = (w_e*embedding + w_l*tfidf + w_n*entities + w_k*numbers) * time decay;
     # an article joins the best candidate story at or above join_threshold
-    join_threshold: float = 0.33
+    join_threshold: float = 0.3
+    # a batch's articles are first grouped by complete link: two stay together only if every
+    # pair across them scores this much (0: off, each article placed alone)
+    group_threshold: float = 0.28
     # days after which an event's similarity decays by half
     time_half_life_days: float = 5.0
     # factor on the score of an undated article whose (mentioned) year the story lacks
@@ -64,12 +67,12 @@ class ClusterSettings:
     near_duplicate_jaccard: float = 0.8
     minhash_perm: int = 64
     candidates: int = 10  # stories fetched from the vector index per article (2x fully scored)
-    weight_embedding: float = 0.35
-    weight_lexical: float = 0.2
-    weight_entities: float = 0.45
+    weight_embedding: float = 0.4
+    weight_lexical: float = 0.3
+    weight_entities: float = 0.3
     weight_numbers: float = 0.05
     # an article scoring this high against a second story bridges the two ...
-    merge_threshold: float = 0.5
+    merge_threshold: float = 0.6
     # ... and they merge when their centroids are at least this close
     merge_centroid: float = 0.6
     # after a batch, a story of <= 2 articles it opened joins another scoring this (0: off)

@@ -169,6 +169,40 @@ def test_bridging_article_merges_two_stories_and_ids_resolve():
     assert StoryClusterer(clusterer.state_bytes()).resolve(old) == survivor
 
 
+def _chain() -> list[ClusterItem]:
+    """x and z are two events (cosine 0.6, under every threshold); y resembles both (0.89)."""
+    half = np.arctan(0.5)  # cos(2 * half) = 0.6
+    e1, e2 = np.eye(384)[0], np.eye(384)[1]
+    return [
+        _item("x", np.cos(half) * e1 + np.sin(half) * e2, [], "ministers approve harbour budget"),
+        _item("y", e1, [], "quarterly figures released thursday"),
+        _item("z", np.cos(half) * e1 - np.sin(half) * e2, [], "striking dockers block cranes"),
+    ]
+
+
+def test_batch_groups_stop_a_chain_that_one_at_a_time_placement_builds():
+    """Placed one by one, y joins x's story and z joins through y (a chain); grouped by
+    complete link, x and z never share a story because the two of them do not match."""
+    grouped = StoryClusterer().add(_chain()).story_of
+    assert grouped["x"] != grouped["z"]
+    assert grouped["y"] in (grouped["x"], grouped["z"])
+    one_by_one = StoryClusterer(None, replace(StoryClusterer().settings, group_threshold=0.0)).add(_chain()).story_of
+    assert one_by_one["x"] == one_by_one["y"] == one_by_one["z"]
+
+
+def test_pair_scores_decay_with_days_and_with_distant_years():
+    from newsfuse.cluster.grouping import complete_link_groups, pair_scores
+
+    vecs = np.stack([np.eye(384)[0]] * 3).astype(np.float32)
+    same = [{"quake": 1.0}] * 3
+    scores = pair_scores(vecs, same, same, [[], [], []], [100, 100, 110], [(), (), ()], (0.4, 0.3, 0.3, 0.05), 5.0, 0.5)
+    assert scores[0, 1] == pytest.approx(1.0)
+    assert scores[0, 2] == pytest.approx(0.25)  # ten days = two half-lives
+    assert complete_link_groups(scores, 0.5) == [0, 0, 1]
+    undated = pair_scores(vecs, same, same, [[], [], []], [None] * 3, [(2008,), (2008,), (2013,)], (0.4, 0.3, 0.3, 0.05), 5.0, 0.5)
+    assert undated[0, 1] == pytest.approx(1.0) and undated[0, 2] == pytest.approx(0.5)
+
+
 def test_time_decay_keeps_a_later_similar_event_apart(corpus):
     """A new quake near Valparaiso in June is a new story, not the March one."""
     from newsfuse.extract import annotate

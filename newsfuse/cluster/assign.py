@@ -39,6 +39,7 @@ from datetime import date
 import numpy as np
 
 from newsfuse.cluster.features import normalise_entity, valid_date
+from newsfuse.cluster.grouping import MAX_GROUP_BATCH, complete_link_groups, pair_scores
 from newsfuse.cluster.index import StoryIndex
 from newsfuse.cluster.lexical import DocumentFrequencies, content_terms, cosine, weighted, words
 from newsfuse.cluster.naming import story_label, story_title
@@ -133,6 +134,11 @@ class StoryClusterer:
         self._known_before: set[str] = set()  # stories that existed before the current batch
         self._postings_bound = 0
         self._cache: dict[str, tuple[int, dict[str, float], dict[str, float]]] = {}
+        # this batch's groups (grouping.py): article -> group, group -> members and story
+        self._group_of: dict[str, int] = {}
+        self._group_members: dict[int, list[_Prepared]] = {}
+        self._group_story: dict[int, str] = {}
+        self._opened_in_batch: set[str] = set()
         if state:
             self._load(state)
 
@@ -164,12 +170,15 @@ class StoryClusterer:
         prepared.sort(key=lambda p: (p.day is None, p.day or 0, p.item.article_id))
         fresh = [p for p in prepared if p.item.article_id not in self.recent]
         seen_in_batch: set[str] = set()
+        unique: list[_Prepared] = []
         for p in fresh:
             if p.item.article_id in seen_in_batch:
                 continue
             seen_in_batch.add(p.item.article_id)
+            unique.append(p)
             self.term_df.add(p.terms)
             self.entity_df.add(p.entities)
+        self._group_batch([p for p in unique if not p.empty])
         touched: list[str] = []
         self._known_before = set(self.stories)
         for p in prepared:
@@ -231,6 +240,62 @@ class StoryClusterer:
             empty=not (title.strip() or text.strip()),
         )
 
+    def _group_batch(self, prepared: list[_Prepared]) -> None:
+        """Complete-link groups of this batch's articles (grouping.py); each group will join
+        or open one story."""
+        s = self.settings
+        self._group_of, self._group_members, self._group_story = {}, {}, {}
+        self._opened_in_batch = set()
+        if s.group_threshold <= 0:
+            return
+        weights = (s.weight_embedding, s.weight_lexical, s.weight_entities, s.weight_numbers)
+        for start in range(0, len(prepared), MAX_GROUP_BATCH):
+            chunk = prepared[start : start + MAX_GROUP_BATCH]
+            scores = pair_scores(
+                np.stack([p.vec for p in chunk]) if chunk else np.zeros((0, DIM), np.float32),
+                [weighted(p.terms, self.term_df, ARTICLE_TERMS) for p in chunk],
+                [weighted(p.entities, self.entity_df) for p in chunk],
+                [p.numbers for p in chunk],
+                [p.day for p in chunk],
+                [p.years for p in chunk],
+                weights,
+                s.time_half_life_days,
+                s.year_mismatch,
+            )
+            for p, label in zip(chunk, complete_link_groups(scores, s.group_threshold)):
+                group = start + label
+                self._group_of[p.item.article_id] = group
+                self._group_members.setdefault(group, []).append(p)
+
+    def _as_group(self, p: _Prepared) -> _Prepared:
+        """The article's whole group as one pseudo-article: summed vector, words, entities."""
+        members = self._group_members.get(self._group_of.get(p.item.article_id, -1), [])
+        if len(members) <= 1:
+            return p
+        vec = np.sum([m.vec for m in members], axis=0)
+        norm = float(np.linalg.norm(vec))
+        terms: Counter[str] = Counter()
+        entities: Counter[str] = Counter()
+        numbers: list[float] = []
+        for m in members:
+            terms.update(m.terms)
+            entities.update(m.entities)
+            numbers.extend(m.numbers)
+        days = [m.day for m in members if m.day is not None]
+        years = sorted({y for m in members for y in m.years})
+        return _Prepared(
+            item=p.item,
+            vec=(vec / norm if norm > 0 else vec).astype(np.float32),
+            terms=terms,
+            entities=entities,
+            display={},
+            numbers=list(dict.fromkeys(numbers)),
+            day=min(days) if days else None,
+            text_words=[],
+            years=tuple(years),
+            empty=False,
+        )
+
     def _place(self, p: _Prepared, out: StoryAssignment) -> str:
         item = p.item
         key = text_key(p.text_words)
@@ -262,6 +327,11 @@ class StoryClusterer:
         return sid
 
     def _join(self, story: StoryProfile, p: _Prepared, duplicate: bool = False) -> None:
+        group = self._group_of.get(p.item.article_id)
+        if group is not None and group not in self._group_story:
+            self._group_story[group] = story.id  # the rest of the group follows this article
+            if story.n == 0:
+                self._opened_in_batch.add(story.id)
         story.add(
             p.item.article_id,
             p.item.title or "",
@@ -280,9 +350,17 @@ class StoryClusterer:
         self.index.put(story.id, story.centroid(), story.last, top)
 
     def _best_story(self, p: _Prepared, out: StoryAssignment) -> str | None:
+        """The story an article's group already went to; else the best existing story for
+        the whole group, never one another group of this batch opened (complete-link kept
+        the groups apart)."""
         s = self.settings
+        group = self._group_of.get(p.item.article_id)
+        if group is not None and group in self._group_story:
+            return self.resolve(self._group_story[group])
+        p = self._as_group(p)
         top_entities = sorted(p.entities, key=lambda e: -self.entity_df.idf(e))[:ENTITY_QUERY]
         cands = self.index.candidates(p.vec, p.day, top_entities, s.candidates)
+        cands = {c for c in cands if self.resolve(c) not in self._opened_in_batch}
         if not cands:
             return None
         stories = [self.stories[sid] for sid in sorted(cands) if sid in self.stories]
