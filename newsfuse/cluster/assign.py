@@ -116,6 +116,23 @@ def _day(published: str | None) -> int | None:
     return date.fromisoformat(iso).toordinal() if iso else None
 
 
+def _story_as_item(story: StoryProfile) -> _Prepared:
+    """A whole story as one pseudo-article, to score it against other stories."""
+    return _Prepared(
+        item=ClusterItem(article_id=story.founder, title="", text="", source="", published=None, embedding=None),
+        vec=story.centroid(),
+        terms=Counter(story.terms),
+        entities=Counter(story.entities),
+        display={},
+        numbers=list(story.numbers),
+        day=story.last,
+        text_words=[],
+        years=tuple(story.years),
+        empty=False,
+    )
+
+
+
 class StoryClusterer:
     """Incremental same-event clustering; ``state_bytes()`` / ``StoryClusterer(state)`` resume
     exactly where the last batch left off."""
@@ -469,20 +486,14 @@ class StoryClusterer:
             story = self.stories.get(sid)
             if story is None:
                 continue
-            pseudo = _Prepared(
-                item=ClusterItem(article_id=story.founder, title="", text="", source="", published=None, embedding=None),
-                vec=story.centroid(),
-                terms=Counter(story.terms),
-                entities=Counter(story.entities),
-                display={},
-                numbers=list(story.numbers),
-                day=story.last,
-                text_words=[],
-                years=tuple(story.years),
-                empty=False,
-            )
+            pseudo = _story_as_item(story)
             top = sorted(pseudo.entities, key=lambda e: -self.entity_df.idf(e))[:ENTITY_QUERY]
-            cands = [c for c in self.index.candidates(pseudo.vec, pseudo.day, top, s.candidates) if c != sid]
+            # stories another group of this batch opened stay apart (complete link decided)
+            cands = [
+                c
+                for c in self.index.candidates(pseudo.vec, pseudo.day, top, s.candidates)
+                if c != sid and c not in self._opened_in_batch
+            ]
             stories = [self.stories[c] for c in sorted(cands) if c in self.stories]
             if not stories:
                 continue
