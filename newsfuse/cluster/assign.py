@@ -195,7 +195,9 @@ class StoryClusterer:
             unique.append(p)
             self.term_df.add(p.terms)
             self.entity_df.add(p.entities)
-        self._group_batch([p for p in unique if not p.empty])
+        # exact copies skip the grouping: the near-duplicate path places them with their original
+        distinct = {text_key(p.text_words): p for p in reversed(unique) if not p.empty}
+        self._group_batch([p for p in unique if not p.empty and distinct.get(text_key(p.text_words)) is p])
         touched: list[str] = []
         self._known_before = set(self.stories)
         for p in prepared:
