@@ -330,3 +330,65 @@ def test_writer_lock_excludes_a_second_ingest_until_released(store_url):
         assert order == ["first in", "first out", "second in"]
         with first.writer_lock(), first.writer_lock():  # re-entrant in one thread
             pass
+
+
+def test_revisions_follow_every_change_a_story_page_shows(store):
+    """Page caches (newsfuse/serve/cache.py) key on these: each change must move them."""
+    from newsfuse.store import dirty
+
+    assert store.revision() == 0
+    arts, ann, story, asg = bridge_batch()
+    store.save_batch(arts, ann, [story], asg, None)
+    assert store.revision() == 1  # every write transaction
+    r0 = store.story_revision("story-bridge")
+    assert r0 is not None and store.story_revision("nope") is None
+    page = store.story_page("story-bridge")
+    assert page.revision == r0 and not page.redirect
+    assert [a.id for a in page.articles] == [a.id for a in arts]
+    assert page.summary.article_count == 2 and page.story["title"] == story.title
+    assert len(store.story_page("story-bridge", article_limit=1).articles) == 1
+    assert store.story_page("nope") is None
+
+    # the story saved again (the ingest rebuilt it): new revision
+    store.save_batch([], [], [dataclasses.replace(story, title="Bridge closed, repairs begin")], asg, None)
+    r1 = store.story_revision("story-bridge")
+    assert r1 > r0 and store.story_page("story-bridge").story["title"] == "Bridge closed, repairs begin"
+
+    # another story takes one of its articles: the loser's revision moves too
+    moved = Story(id="story-new", title="Split off", article_ids=[arts[1].id])
+    store.save_batch([], [], [moved], StoryAssignment(story_of={arts[1].id: "story-new"}), None)
+    r2 = store.story_revision("story-bridge")
+    assert r2 > r1 and [a.id for a in store.story_page("story-bridge").articles] == [arts[0].id]
+
+    # membership written outside Store._save_story (the pipeline's dirty marks): the database
+    # triggers on story_articles move both stories' revisions
+    r_new = store.story_revision("story-new")
+    with store._write() as conn:
+        dirty.mark(store, conn, dirty.PendingStories(members={arts[1].id: "story-bridge"}), "2031-01-01T00:00:00+00:00")
+    assert store.story_revision("story-bridge") > r2 and store.story_revision("story-new") > r_new
+    assert {a.id for a in store.story_page("story-bridge").articles} == {a.id for a in arts}
+
+    # merged away: no row under the old id; story_page answers a redirect to the survivor
+    before = store.revision()
+    store.save_batch([], [], [dataclasses.replace(story, id="story-final")],
+                     StoryAssignment(story_of={a.id: "story-final" for a in arts}, merges=[("story-bridge", "story-final")]), None)
+    assert store.revision() == before + 1
+    assert store.story_revision("story-bridge") is None
+    page = store.story_page("story-bridge")
+    assert page.redirect and page.summary.id == "story-final"
+
+
+def test_index_orders_break_ties_the_same_way_on_every_page(store):
+    # stories stored in one batch share sort_time when they carry no dates: pages must not
+    # repeat or skip any of them
+    arts, stories, story_of = [], [], {}
+    for k in range(7):
+        a = make_article("Wire", f"Item {k}", None, f"Item number {k} of the undated wire feed.", n=2)
+        arts.append(a)
+        stories.append(Story(id=f"story-{k}", title=f"Item {k}", article_ids=[a.id]))
+        story_of[a.id] = f"story-{k}"
+    store.save_batch(arts, [make_annotations(a) for a in arts], stories, StoryAssignment(story_of=story_of), None)
+    for order in ("newest", "oldest", "biggest", "updated"):
+        paged = [s.id for off in range(0, 7, 3) for s in store.list_stories(order=order, limit=3, offset=off)]
+        assert sorted(paged) == sorted(s.id for s in stories), order
+        assert paged == [s.id for s in store.list_stories(order=order, limit=10)], order

@@ -5,13 +5,15 @@ answer whole analysis documents that validate against newsfuse/data/schema.json.
 
 from __future__ import annotations
 
+import json
 from typing import Any, Literal
 
 from fastapi import APIRouter, HTTPException, Query, Request
-from fastapi.responses import JSONResponse, RedirectResponse
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 
 from newsfuse.render.contract import SCHEMA, analysis_to_dict
+from newsfuse.serve import cache
 from newsfuse.serve.upload import MAX_FILES, UploadRejected, analyse_and_store, clean_name, ingest_bytes
 
 router = APIRouter(prefix="/api", tags=["api"])
@@ -82,13 +84,18 @@ def summary_out(s: Any) -> dict[str, Any]:
     }
 
 
+def _json(obj: Any) -> bytes:
+    """The same bytes JSONResponse would send."""
+    return json.dumps(obj, ensure_ascii=False, allow_nan=False, indent=None, separators=(",", ":")).encode("utf-8")
+
+
 def hit_url(kind: str, ref_id: str) -> str:
     return {"story": "/stories/", "article": "/articles/", "entity": "/entities/"}[kind] + ref_id
 
 
 # --------------------------------------------------------------------------- reads
 @router.get("/stories", response_model=StoryListOut, summary="List stories")
-def list_stories(
+async def list_stories(
     request: Request,
     limit: int = Query(50, ge=1, le=200),
     offset: int = Query(0, ge=0, le=1_000_000),
@@ -112,16 +119,32 @@ def list_stories(
 
 @router.get("/stories/{story_id}", response_model=AnalysisOut, response_model_by_alias=True,
             summary="One story with its articles, as a newsfuse.analysis/1 document")
-def get_story(request: Request, story_id: str) -> Any:
-    store = request.app.state.nf.store
+async def get_story(request: Request, story_id: str) -> Any:
+    state = request.app.state.nf
+    store = state.store
+    key = ("api story", story_id)
+    revision = store.story_revision(story_id)
+    if revision is not None:
+        tag = cache.etag(state.build, "api-story", revision)
+        if cache.not_modified(request.headers.get("if-none-match"), tag):
+            return Response(status_code=304, headers={"etag": tag, "cache-control": "no-cache"})
+        hit = state.pages.get(key, revision)
+        if hit is not None:
+            return Response(hit[0], media_type="application/json", headers={"etag": tag, "cache-control": "no-cache"})
     bundle = store.story_bundle(story_id)
     if bundle is None:
         raise HTTPException(404, "no such story")
     summary, story, member_ids = bundle
     if summary.id != story_id:
         return RedirectResponse(f"/api/stories/{summary.id}", status_code=308)
+    # the revision read with the row: a change after it makes the next request miss
+    revision = store.story_revision(story_id) if revision is None else revision
     articles = store.get_article_dicts(member_ids)
-    return JSONResponse({"schema": SCHEMA, "articles": articles, "stories": [story], "errors": []})
+    body = _json({"schema": SCHEMA, "articles": articles, "stories": [story], "errors": []})
+    if revision is not None:
+        state.pages.put(key, revision, body)
+    tag = cache.etag(state.build, "api-story", revision)
+    return Response(body, media_type="application/json", headers={"etag": tag, "cache-control": "no-cache"})
 
 
 @router.get("/articles/{article_id}", summary="One article (contract article object plus story_id)")
@@ -135,17 +158,25 @@ def get_article(request: Request, article_id: str) -> Any:
 
 
 @router.get("/search", response_model=SearchOut, summary="Full-text search over stories, articles, entities")
-def search(request: Request, q: str = Query(..., max_length=500), limit: int = Query(20, ge=1, le=100)) -> dict[str, Any]:
-    store = request.app.state.nf.store
+async def search(request: Request, q: str = Query(..., max_length=500), limit: int = Query(20, ge=1, le=100)) -> Any:
+    state = request.app.state.nf
+    store = state.store
+    key = ("api search", q, limit)
+    revision = store.revision()  # read before the search: a write after it makes the next one miss
+    hit = state.pages.get(key, revision)
+    if hit is not None:
+        return Response(hit[0], media_type="application/json")
     hits = store.search(q, limit=limit)
-    return {
+    body = _json({
         "query": q,
         "hits": [
             {"kind": h.kind, "id": h.id, "title": h.title, "snippet": h.snippet, "marks": [list(m) for m in h.marks],
              "story_id": h.story_id, "url": hit_url(h.kind, h.id)}
             for h in hits
         ],
-    }
+    })
+    state.pages.put(key, revision, body)
+    return Response(body, media_type="application/json")
 
 
 # --------------------------------------------------------------------------- the write

@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import os
 import threading
-import time
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
@@ -21,26 +20,27 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from newsfuse.serve import security, views
+from newsfuse.serve import cache, security, views
 from newsfuse.settings import Settings
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_MAX_BODY = 10_000_000
-CACHE_SECONDS = 5.0
 
 
 class AppState:
     """What every route needs: the store, settings, the write policy and the templates."""
 
     def __init__(self, store: Any, settings: Settings, token: str | None, listen_host: str | None,
-                 max_body_bytes: int) -> None:
+                 max_body_bytes: int, page_cache_bytes: int = cache.DEFAULT_MAX_BYTES) -> None:
         self.store = store
         self.settings = settings
         self.token = token or None
         self.listen_host = listen_host
         self.max_body_bytes = max_body_bytes
         self.ingest_lock = threading.Lock()  # one upload analysed at a time per process
-        self._cache: dict[str, tuple[float, Any]] = {}
+        self._cache: dict[str, tuple[Any, Any]] = {}
+        self.pages = cache.PageCache(page_cache_bytes)  # rendered pages by revision (cache.py)
+        self.build = cache.build_id(HERE / "templates")
         env = Environment(
             loader=FileSystemLoader(str(HERE / "templates")),
             autoescape=select_autoescape(enabled_extensions=("html",), default=True),
@@ -58,16 +58,21 @@ class AppState:
         }
         self.templates = Jinja2Templates(env=env)
 
-    def cached(self, key: str, compute: Callable[[], Any], ttl: float = CACHE_SECONDS) -> Any:
-        """``compute()`` remembered for ``ttl`` seconds: store-wide aggregates (counts, outlet
-        list) scan whole tables, and a few seconds of staleness on the index page is harmless."""
-        now = time.monotonic()
+    def cached(self, key: str, compute: Callable[[], Any], revision: Any) -> Any:
+        """``compute()`` remembered while the store stays at ``revision`` (``Store.revision()``):
+        store-wide aggregates (counts, outlet list) scan whole tables."""
         hit = self._cache.get(key)
-        if hit is not None and now - hit[0] < ttl:
+        if hit is not None and hit[0] == revision:
             return hit[1]
         value = compute()
-        self._cache[key] = (now, value)
+        self._cache[key] = (revision, value)
         return value
+
+    def render(self, name: str, **context: Any) -> bytes:
+        """A template rendered to bytes (for pages kept in ``self.pages``)."""
+        context.setdefault("counts", None)
+        context["writes_need_token"] = self.writes_need_token()
+        return self.templates.env.get_template(name).render(context).encode("utf-8")
 
     def writes_need_token(self) -> bool:
         return self.token is not None or not security.is_loopback_host(self.listen_host or "127.0.0.1")
@@ -105,6 +110,7 @@ def create_app(
     store: Any = None,
     listen_host: str | None = None,
     max_body_bytes: int | None = None,
+    page_cache_bytes: int = cache.DEFAULT_MAX_BYTES,
 ) -> FastAPI:
     """The web app over the store at ``store_url`` (None: the per-user default store).
 
@@ -112,6 +118,8 @@ def create_app(
     writes are accepted only over loopback. ``listen_host``: the address the server binds (run()
     passes it); beyond loopback without a token, writes are refused outright. ``store``: an
     already open Store (tests, embedding); the app then does not close it.
+    ``page_cache_bytes``: rendered pages kept per process, keyed by revision (serve/cache.py;
+    0 turns the cache off).
     """
     from newsfuse.store import open_store
 
@@ -121,7 +129,7 @@ def create_app(
     if store is None:
         store = open_store(store_url, settings.store)
     limit = max_body_bytes or min(settings.ingest.max_input_bytes, DEFAULT_MAX_BODY)
-    state = AppState(store, settings, token, listen_host, limit)
+    state = AppState(store, settings, token, listen_host, limit, page_cache_bytes)
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:

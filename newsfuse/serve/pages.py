@@ -9,12 +9,30 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from newsfuse.serve import views
+from newsfuse.serve import cache, views
 from newsfuse.serve.upload import MAX_FILES, UploadRejected, analyse_and_store, clean_name
 
 router = APIRouter(include_in_schema=False)
 PAGE_SIZE = 30
 STORY_ARTICLE_LIMIT = 300  # a story page loads at most this many articles
+SEARCH_LIMIT = 50
+
+
+def _cached_page(request: Request, key: tuple, revision: Any, render: Any) -> Response:
+    """The page for ``key`` at ``revision``: 304 when the browser has it (ETag), else from the
+    page cache, else ``render()`` (bytes) kept for the next request (serve/cache.py)."""
+    state = request.app.state.nf
+    tag = cache.etag(state.build, key[0], revision)
+    headers = {"etag": tag, "cache-control": "no-cache"}
+    if cache.not_modified(request.headers.get("if-none-match"), tag):
+        return Response(status_code=304, headers=headers)
+    hit = state.pages.get(key, revision)
+    if hit is None:
+        body = render()
+        state.pages.put(key, revision, body)
+    else:
+        body = hit[0]
+    return HTMLResponse(body, headers=headers)
 
 
 def _render(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
@@ -26,7 +44,7 @@ def _render(request: Request, name: str, status: int = 200, **context: Any) -> H
 
 
 @router.get("/", response_class=HTMLResponse)
-def index(
+async def index(
     request: Request,
     order: str = Query("newest", max_length=10),
     since: str | None = Query(None, max_length=40),
@@ -34,41 +52,39 @@ def index(
     source: str | None = Query(None, max_length=300),
     entity: str | None = Query(None, max_length=64),
     page: int = Query(1, ge=1, le=100_000),
-) -> HTMLResponse:
-    store = request.app.state.nf.store
+) -> Response:
+    state = request.app.state.nf
+    store = state.store
     if order not in ("newest", "oldest", "biggest", "updated"):
         order = "newest"
     since, until, source, entity = (v or None for v in (since, until, source, entity))
-    rows = store.list_stories(limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE, order=order, since=since,
-                              until=until, source=source, entity=entity)
-    entity_name = None
-    if entity:
-        got = store.get_entity(entity, limit=1)
-        entity_name = got[0].name if got else entity
-    return _render(
-        request, "index.html",
-        stories=rows[:PAGE_SIZE], has_next=len(rows) > PAGE_SIZE, page=page, order=order, since=since or "",
-        until=until or "", source=source or "", entity=entity or "", entity_name=entity_name,
-        sources=request.app.state.nf.cached("sources", store.list_sources),
-        counts=request.app.state.nf.cached("counts", store.counts),
-    )
+    revision = store.revision()
+
+    def render() -> bytes:
+        rows = store.list_stories(limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE, order=order, since=since,
+                                  until=until, source=source, entity=entity)
+        entity_name = None
+        if entity:
+            got = store.get_entity(entity, limit=1)
+            entity_name = got[0].name if got else entity
+        return state.render(
+            "index.html",
+            stories=rows[:PAGE_SIZE], has_next=len(rows) > PAGE_SIZE, page=page, order=order, since=since or "",
+            until=until or "", source=source or "", entity=entity or "", entity_name=entity_name,
+            sources=state.cached("sources", store.list_sources, revision),
+            counts=state.cached("counts", store.counts, revision),
+        )
+
+    return _cached_page(request, ("index", order, since, until, source, entity, page), revision, render)
 
 
-@router.get("/stories/{story_id}", response_class=HTMLResponse)
-def story_page(request: Request, story_id: str) -> Response:
-    store = request.app.state.nf.store
-    bundle = store.story_bundle(story_id)
-    if bundle is None:
-        raise HTTPException(404, "There is no story with this id.")
-    summary, story, member_ids = bundle
-    if summary.id != story_id:
-        return RedirectResponse(f"/stories/{summary.id}", status_code=301)
-    articles = store.load_articles(member_ids[:STORY_ARTICLE_LIMIT])
+def _story_html(state: Any, page: Any) -> bytes:
+    story, summary, articles = page.story, page.summary, page.articles
     by_id = {a.id: a for a in articles}
     labels = views.source_labels(articles)
     entities = sorted(story.get("entities", []), key=lambda e: (-(e.get("mentions") or 0), e.get("name", "")))
-    return _render(
-        request, "story.html",
+    return state.render(
+        "story.html",
         story=story, summary=summary, articles=articles, labels=labels,
         brief=views.brief_lines(story, by_id, labels),
         claims=views.claim_views(story, by_id, labels),
@@ -77,8 +93,30 @@ def story_page(request: Request, story_id: str) -> Response:
         timeline=story.get("timeline", []),
         entities=entities[:40],
         duplicates=story.get("duplicates", {}),
-        hidden_articles=max(0, len(member_ids) - len(articles)),
+        hidden_articles=max(0, summary.article_count - len(articles)),
     )
+
+
+@router.get("/stories/{story_id}", response_class=HTMLResponse)
+async def story_page(request: Request, story_id: str) -> Response:
+    """One cheap query (the story's revision) decides: 304, the cached page, or a new render."""
+    state = request.app.state.nf
+    store = state.store
+    key = ("story", story_id)
+    revision = store.story_revision(story_id)
+    if revision is not None:
+        tag = cache.etag(state.build, "story", revision)
+        if cache.not_modified(request.headers.get("if-none-match"), tag):
+            return Response(status_code=304, headers={"etag": tag, "cache-control": "no-cache"})
+        hit = state.pages.get(key, revision)
+        if hit is not None:
+            return HTMLResponse(hit[0], headers={"etag": tag, "cache-control": "no-cache"})
+    page = store.story_page(story_id, STORY_ARTICLE_LIMIT)
+    if page is None:
+        raise HTTPException(404, "There is no story with this id.")
+    if page.redirect:
+        return RedirectResponse(f"/stories/{page.summary.id}", status_code=301)
+    return _cached_page(request, key, page.revision, lambda: _story_html(state, page))
 
 
 @router.get("/articles/{article_id}", response_class=HTMLResponse)
@@ -119,13 +157,18 @@ def entity_page(request: Request, entity_id: str) -> HTMLResponse:
 
 
 @router.get("/search", response_class=HTMLResponse)
-def search_page(request: Request, q: str = Query("", max_length=500)) -> HTMLResponse:
-    store = request.app.state.nf.store
-    hits = store.search(q, limit=50) if q.strip() else []
-    groups = {"entity": [], "story": [], "article": []}
-    for h in hits:
-        groups.setdefault(h.kind, []).append(h)
-    return _render(request, "search.html", q=q, hits=hits, groups=groups)
+async def search_page(request: Request, q: str = Query("", max_length=500)) -> Response:
+    state = request.app.state.nf
+    store = state.store
+
+    def render() -> bytes:
+        hits = store.search(q, limit=SEARCH_LIMIT) if q.strip() else []
+        groups: dict[str, list] = {"entity": [], "story": [], "article": []}
+        for h in hits:
+            groups.setdefault(h.kind, []).append(h)
+        return state.render("search.html", q=q, hits=hits, groups=groups)
+
+    return _cached_page(request, ("search", q), store.revision(), render)
 
 
 @router.get("/upload", response_class=HTMLResponse)

@@ -30,8 +30,8 @@ from newsfuse.render.contract import (
 from newsfuse.settings import StoreSettings
 from newsfuse.store import dirty, fts, migrations
 from newsfuse.store import schema as t
-from newsfuse.store.engine import WRITE_OPTION, Target, make_engine, resolve_target
-from newsfuse.store.models import SearchHit, StorySummary
+from newsfuse.store.engine import SINGLE_READ_OPTION, WRITE_OPTION, Target, make_engine, resolve_target
+from newsfuse.store.models import SearchHit, StoryPage, StorySummary
 from newsfuse.types import Alias, Article, ArticleAnnotations, Entity, Story, StoryAssignment
 
 log = logging.getLogger(__name__)
@@ -115,12 +115,27 @@ class Store:
             finally:
                 conn.rollback()
 
+    def _scalar(self, stmt: Any) -> Any:
+        """One SELECT, one value: no transaction around it (a single statement reads one
+        consistent snapshot anyway); the cheapest read, for the revision checks."""
+        lock = self._mem_lock or contextlib.nullcontext()
+        with lock, self.engine.connect() as conn:
+            conn.execution_options(**{SINGLE_READ_OPTION: True})
+            try:
+                return conn.execute(stmt).scalar()
+            finally:
+                conn.rollback()
+
     @contextlib.contextmanager
     def _write(self) -> Iterator[Connection]:
         lock = self._mem_lock or contextlib.nullcontext()
         with lock, self.engine.connect() as conn:
             conn.execution_options(**{WRITE_OPTION: True})
             with conn.begin():
+                # first statement of every write: readers that cached something at the old
+                # revision see the change with one primary-key read (revision())
+                conn.execute(update(t.store_state).where(t.store_state.c.id == 1)
+                             .values(revision=t.store_state.c.revision + 1))
                 yield conn
 
     def _insert(self, table: Any) -> Any:
@@ -418,14 +433,16 @@ class Store:
         conn.execute(
             stmt.on_conflict_do_update(
                 index_elements=[t.stories.c.id],
-                set_={k: getattr(stmt.excluded, k) for k in row if k not in ("id", "created_at")},
+                set_={**{k: getattr(stmt.excluded, k) for k in row if k not in ("id", "created_at")},
+                      "revision": t.stories.c.revision + 1},
             )
         )
         for loser in losers - {sid}:
             n = conn.execute(
                 select(func.count()).select_from(t.story_articles).where(t.story_articles.c.story_id == loser)
             ).scalar_one()
-            conn.execute(update(t.stories).where(t.stories.c.id == loser).values(article_count=n, updated_at=now))
+            conn.execute(update(t.stories).where(t.stories.c.id == loser)
+                         .values(article_count=n, updated_at=now, revision=t.stories.c.revision + 1))
         # entity <-> story links are rewritten from the story's own entity list
         conn.execute(delete(t.entity_stories).where(t.entity_stories.c.story_id == sid))
         body = "\n".join(
@@ -590,6 +607,44 @@ class Store:
             )
         return self._summary(row), json.loads(row.data), ids
 
+    # ------------------------------------------------------------------ revisions, story page
+    def revision(self) -> int:
+        """The store's revision: it goes up with every write transaction (see _write)."""
+        return int(self._scalar(select(t.store_state.c.revision).where(t.store_state.c.id == 1)) or 0)
+
+    def story_revision(self, story_id: str) -> int | None:
+        """The revision of the story stored under exactly this id (no merge lookup); None when
+        there is no such row. It goes up whenever the story or its membership changes."""
+        return self._scalar(select(t.stories.c.revision).where(t.stories.c.id == story_id))
+
+    def story_page(self, story_id: str, article_limit: int = 300) -> StoryPage | None:
+        """What a story page shows, in two reads when ``story_id`` is a live story: its row
+        (summary, contract dict, revision) and its first ``article_limit`` members with their
+        articles. A merged id answers the survivor's summary only (``redirect``); an unknown
+        id, None.
+        """
+        c = t.stories.c
+        with self._read() as conn:
+            row = conn.execute(
+                select(*self._summary_columns(), c.data, c.revision).where(c.id == story_id)
+            ).one_or_none()
+            if row is None:
+                sid = self._resolve(conn, story_id)
+                if sid is None or sid == story_id:
+                    return None
+                return StoryPage(summary=self.get_story_summary(sid), story={}, articles=[], revision=0,
+                                 redirect=True)  # type: ignore[arg-type]
+            sa = t.story_articles
+            members = conn.execute(
+                select(t.articles.c.data)
+                .select_from(sa.join(t.articles, t.articles.c.id == sa.c.article_id))
+                .where(sa.c.story_id == story_id)
+                .order_by(sa.c.position, sa.c.article_id)
+                .limit(max(0, int(article_limit)))
+            ).scalars().all()
+        return StoryPage(summary=self._summary(row), story=json.loads(row.data),
+                         articles=[article_from_dict(json.loads(d)) for d in members], revision=int(row.revision))
+
     def get_story(self, story_id: str) -> Story | None:
         d = self.get_story_dict(story_id)
         return story_from_dict(d) if d is not None else None
@@ -663,13 +718,13 @@ class Store:
         if entity:
             q = q.where(c.id.in_(select(t.entity_stories.c.story_id).where(t.entity_stories.c.entity_id == entity)))
         if order == "newest":
-            q = q.order_by(c.sort_time.desc(), c.id)
-        elif order == "oldest":
-            q = q.order_by(c.sort_time.asc(), c.id)
+            q = q.order_by(c.sort_time.desc(), c.id.desc())  # each order is one index walked
+        elif order == "oldest":  # one way or the other (schema.py), ties by id the same way
+            q = q.order_by(c.sort_time.asc(), c.id.asc())
         elif order == "biggest":
-            q = q.order_by(c.article_count.desc(), c.sort_time.desc(), c.id)
+            q = q.order_by(c.article_count.desc(), c.sort_time.desc(), c.id.desc())
         else:
-            q = q.order_by(c.updated_at.desc(), c.id)
+            q = q.order_by(c.updated_at.desc(), c.id.desc())
         q = q.limit(max(0, min(int(limit), 1000))).offset(max(0, int(offset)))
         with self._read() as conn:
             return [self._summary(r) for r in conn.execute(q)]

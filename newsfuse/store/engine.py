@@ -20,6 +20,7 @@ from sqlalchemy.pool import StaticPool
 from newsfuse.settings import StoreSettings, default_db_path
 
 WRITE_OPTION = "newsfuse_write"
+SINGLE_READ_OPTION = "newsfuse_single_read"  # SQLite: no BEGIN for a lone SELECT
 
 
 @dataclass
@@ -99,9 +100,10 @@ def make_engine(target: Target, settings: StoreSettings) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn):
-        if conn.get_execution_options().get(WRITE_OPTION):
+        options = conn.get_execution_options()
+        if options.get(WRITE_OPTION):
             conn.exec_driver_sql("BEGIN IMMEDIATE")
-        else:
+        elif not options.get(SINGLE_READ_OPTION):  # one SELECT is consistent without BEGIN
             conn.exec_driver_sql("BEGIN")
 
     return engine

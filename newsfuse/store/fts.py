@@ -138,20 +138,25 @@ def retarget_story(conn: Connection, old_story_id: str, new_story_id: str) -> No
 
 
 def _split_marks(marked: str) -> tuple[str, list[tuple[int, int]]]:
+    """Text with MARK_START/MARK_END around matches -> (plain text, [start, end) spans)."""
     out: list[str] = []
     marks: list[tuple[int, int]] = []
     pos = 0
-    start: int | None = None
-    for ch in marked:
-        if ch == MARK_START:
-            start = pos
-        elif ch == MARK_END:
-            if start is not None and pos > start:
-                marks.append((start, pos))
-            start = None
+    for i, piece in enumerate(marked.split(MARK_START)):
+        if i == 0:
+            inside, after = "", piece
         else:
-            out.append(ch)
-            pos += 1
+            inside, _, after = piece.partition(MARK_END)
+            if MARK_END not in piece:  # an unclosed mark: keep the text, mark nothing
+                inside, after = "", piece
+        inside = inside.replace(MARK_END, "")
+        after = after.replace(MARK_END, "")
+        if inside:
+            marks.append((pos, pos + len(inside)))
+            out.append(inside)
+            pos += len(inside)
+        out.append(after)
+        pos += len(after)
     return "".join(out), marks
 
 
@@ -163,13 +168,17 @@ def search(conn: Connection, query: str, limit: int = 20) -> list[RawHit]:
     limit = max(1, min(int(limit), 200))
     if conn.dialect.name == "sqlite":
         match = " ".join(f'"{t}"' for t in tokens[:-1]) + f' "{tokens[-1]}"*'
+        # rank first, then cut snippets for the top ``limit`` only: in one SELECT, SQLite
+        # computes snippet() (which re-tokenizes the whole body) for every match before sorting
         rows = conn.execute(
             text(
-                "SELECT d.kind, d.ref_id, d.story_id, d.title,"
+                "WITH top AS (SELECT rowid AS r, bm25(search_fts, 4.0, 1.0) AS score"
+                "   FROM search_fts WHERE search_fts MATCH :m ORDER BY score LIMIT :n)"
+                " SELECT d.kind, d.ref_id, d.story_id, d.title,"
                 " snippet(search_fts, 1, char(2), char(3), '…', 24) AS snip"
-                " FROM search_fts JOIN search_docs d ON d.rowid = search_fts.rowid"
+                " FROM top JOIN search_fts ON search_fts.rowid = top.r JOIN search_docs d ON d.rowid = top.r"
                 " WHERE search_fts MATCH :m"
-                " ORDER BY bm25(search_fts, 4.0, 1.0) LIMIT :n"
+                " ORDER BY top.score, top.r"
             ),
             {"m": match.strip(), "n": limit},
         ).all()

@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Callable
 
-from sqlalchemy import Engine, func, select, text
+from sqlalchemy import Engine, func, inspect, select, text
 from sqlalchemy.engine import Connection
 
 from newsfuse.store import fts, schema
@@ -32,9 +32,54 @@ def _v2_dirty_stories(conn: Connection) -> None:
     schema.dirty_stories.create(conn, checkfirst=True)
 
 
+_MEMBER_TRIGGERS_SQLITE = [
+    "CREATE TRIGGER IF NOT EXISTS story_articles_rev_ins AFTER INSERT ON story_articles BEGIN"
+    " UPDATE stories SET revision = revision + 1 WHERE id = NEW.story_id; END",
+    "CREATE TRIGGER IF NOT EXISTS story_articles_rev_del AFTER DELETE ON story_articles BEGIN"
+    " UPDATE stories SET revision = revision + 1 WHERE id = OLD.story_id; END",
+    "CREATE TRIGGER IF NOT EXISTS story_articles_rev_upd AFTER UPDATE ON story_articles BEGIN"
+    " UPDATE stories SET revision = revision + 1 WHERE id IN (OLD.story_id, NEW.story_id); END",
+]
+_MEMBER_TRIGGER_PG = [
+    "CREATE OR REPLACE FUNCTION newsfuse_story_members_changed() RETURNS trigger AS $$"
+    " BEGIN"
+    "  IF TG_OP <> 'INSERT' THEN UPDATE stories SET revision = revision + 1 WHERE id = OLD.story_id; END IF;"
+    "  IF TG_OP <> 'DELETE' AND (TG_OP = 'INSERT' OR NEW.story_id IS DISTINCT FROM OLD.story_id) THEN"
+    "   UPDATE stories SET revision = revision + 1 WHERE id = NEW.story_id; END IF;"
+    "  RETURN NULL;"
+    " END $$ LANGUAGE plpgsql",
+    "DROP TRIGGER IF EXISTS story_articles_rev ON story_articles",
+    "CREATE TRIGGER story_articles_rev AFTER INSERT OR UPDATE OR DELETE ON story_articles"
+    " FOR EACH ROW EXECUTE FUNCTION newsfuse_story_members_changed()",
+]
+
+
+def _v3_revisions(conn: Connection) -> None:
+    """Revisions for page caches, and index-page indexes that end in the id tie-break.
+
+    ``stories.revision`` goes up whenever the row is saved (Store._save_story) or any of its
+    ``story_articles`` rows is inserted, moved or deleted (database triggers, so every writer is
+    covered, store/dirty.py's included); ``store_state.revision`` goes up with every write
+    transaction. The web app keys cached pages on them (newsfuse/serve/cache.py).
+    """
+    columns = {c["name"] for c in inspect(conn).get_columns("stories")}
+    if "revision" not in columns:
+        conn.exec_driver_sql("ALTER TABLE stories ADD COLUMN revision INTEGER NOT NULL DEFAULT 0")
+    schema.store_state.create(conn, checkfirst=True)
+    if conn.execute(select(schema.store_state.c.id).where(schema.store_state.c.id == 1)).first() is None:
+        conn.execute(schema.store_state.insert().values(id=1, revision=0))
+    for stmt in _MEMBER_TRIGGERS_SQLITE if conn.dialect.name == "sqlite" else _MEMBER_TRIGGER_PG:
+        conn.exec_driver_sql(stmt)
+    for name in ("ix_stories_sort_time", "ix_stories_article_count", "ix_stories_updated_at"):
+        conn.exec_driver_sql(f"DROP INDEX IF EXISTS {name}")
+    for index in schema.stories.indexes:
+        index.create(conn, checkfirst=True)
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "initial schema", _v1_initial),
     (2, "dirty stories", _v2_dirty_stories),
+    (3, "story and store revisions for page caches; index-page indexes", _v3_revisions),
 ]
 LATEST = MIGRATIONS[-1][0]
 

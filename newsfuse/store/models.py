@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass
@@ -26,6 +27,18 @@ class StorySummary:
     @property
     def source_count(self) -> int:
         return len(self.sources)
+
+
+@dataclass
+class StoryPage:
+    """Store.story_page: a story with the articles its page shows. ``redirect``: the id asked
+    for was merged into ``summary.id`` (nothing else is filled in)."""
+
+    summary: StorySummary
+    story: dict[str, Any]  # the contract dict
+    articles: list[Any]  # newsfuse.types.Article, stored order, at most the limit asked for
+    revision: int
+    redirect: bool = False
 
 
 @dataclass

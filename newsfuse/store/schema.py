@@ -73,10 +73,15 @@ stories = Table(
     Column("created_at", String(40), nullable=False),
     Column("updated_at", String(40), nullable=False),
     Column("data", Text, nullable=False),  # contract.story_to_dict as JSON
+    # bumped by every change to the row or to its members (story_articles triggers, see
+    # migrations._v3_revisions): a story page rendered at revision N is current while it is N
+    Column("revision", Integer, nullable=False, server_default="0"),
 )
-Index("ix_stories_sort_time", stories.c.sort_time)
-Index("ix_stories_article_count", stories.c.article_count)
-Index("ix_stories_updated_at", stories.c.updated_at)
+# the index page's orders, each walked in index order and stopped at the page (ties by id;
+# article_count rides along so the "has articles" filter needs no table read for skipped rows)
+Index("ix_stories_time_id", stories.c.sort_time, stories.c.id, stories.c.article_count)
+Index("ix_stories_size_time_id", stories.c.article_count, stories.c.sort_time, stories.c.id)
+Index("ix_stories_updated_id", stories.c.updated_at, stories.c.id, stories.c.article_count)
 Index("ix_stories_first_published", stories.c.first_published)
 
 # one story per article; the clusterer may move an article, the row follows it
@@ -98,6 +103,15 @@ story_merges = Table(
     Column("merged_at", String(40), nullable=False),
 )
 Index("ix_story_merges_new", story_merges.c.new_id)
+
+# one row (id 1): ``revision`` goes up with every write transaction (Store._write), so a reader
+# can tell with one primary-key read whether anything changed since it cached a page
+store_state = Table(
+    "store_state",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("revision", Integer, nullable=False, server_default="0"),
+)
 
 cluster_state = Table(
     "cluster_state",
@@ -161,6 +175,7 @@ __all__ = [
     "story_articles",
     "story_merges",
     "cluster_state",
+    "store_state",
     "entities",
     "entity_aliases",
     "entity_stories",
