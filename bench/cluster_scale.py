@@ -6,6 +6,9 @@ swapped, so versions are similar but mostly not near-duplicates) and re-dates it
 year, at a constant rate (default 2,740 articles a day, so one million articles span a year).
 Entities and numbers come from the real extract stage run once on the base articles.
 
+At each checkpoint the clusterer's state is also serialised once (``state_bytes``, which the
+pipeline stores with every batch): its size and CPU seconds are printed beside the table.
+
 Embedding cost is excluded: it is the same for every article whatever the store holds, so
 vectors are precomputed once per base article and each version gets its base vector plus
 Gaussian noise (cosine ~0.9 to the base). What is timed (CPU seconds of this process, so that
@@ -164,16 +167,22 @@ def main() -> None:
             if timed_count >= 1000:
                 size = checkpoints.pop(0)
                 now, peak = rss_mb()
-                rows.append((size, timed_seconds / timed_count * 1000, now, peak, len(clusterer.stories), done))
+                # the pipeline saves the clusterer's state with every batch: its size and cost
+                start = time.process_time()
+                state = clusterer.state_bytes()
+                state_s = time.process_time() - start
+                rows.append((size, timed_seconds / timed_count * 1000, now, peak, len(clusterer.stories), done,
+                             len(state) / 2**20, state_s))
                 print(f"  store {size:>9,}: {rows[-1][1]:.3f} s / 1,000 articles", flush=True)
                 timing_from = checkpoints[0] if checkpoints else None
                 timed_seconds, timed_count = 0.0, 0
         if timing_from is None:
             break
     print()
-    print(f"{'articles':>10}{'CPU s / 1,000 art.':>20}{'RSS MB':>9}{'peak RSS MB':>13}{'stories in memory':>19}")
-    for size, per_k, now, peak, stories, _ in rows:
-        print(f"{size:>10,}{per_k:>20.3f}{now:>9.0f}{peak:>13.0f}{stories:>19,}")
+    print(f"{'articles':>10}{'CPU s / 1,000 art.':>20}{'RSS MB':>9}{'peak RSS MB':>13}{'stories in memory':>19}"
+          f"{'state MB':>10}{'state_bytes s':>15}")
+    for size, per_k, now, peak, stories, _, state_mb, state_s in rows:
+        print(f"{size:>10,}{per_k:>20.3f}{now:>9.0f}{peak:>13.0f}{stories:>19,}{state_mb:>10.1f}{state_s:>15.2f}")
     print(f"\nrate {args.per_day:g} articles/day; batches of {args.batch}; embeddings precomputed (noise on base vectors).")
 
 

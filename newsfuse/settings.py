@@ -60,6 +60,8 @@ class ClusterSettings:
     # a batch's articles are first grouped by complete link: two stay together only if every
     # pair across them scores this much (0: off, each article placed alone)
     group_threshold: float = 0.28
+    # ... and a group joins a story another group of the same batch opened only at this score
+    batch_join_threshold: float = 0.55
     # days after which an event's similarity decays by half
     time_half_life_days: float = 5.0
     # factor on the score of an undated article whose (mentioned) year the story lacks
@@ -67,9 +69,9 @@ class ClusterSettings:
     near_duplicate_jaccard: float = 0.8
     minhash_perm: int = 64
     candidates: int = 10  # stories fetched from the vector index per article (2x fully scored)
-    weight_embedding: float = 0.4
+    weight_embedding: float = 0.45
     weight_lexical: float = 0.3
-    weight_entities: float = 0.3
+    weight_entities: float = 0.25
     weight_numbers: float = 0.05
     # an article scoring this high against a second story bridges the two ...
     merge_threshold: float = 0.6

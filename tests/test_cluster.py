@@ -145,16 +145,18 @@ def _item(aid: str, vec: np.ndarray, entities: list[str], text: str, day: str | 
 
 
 def test_bridging_article_merges_two_stories_and_ids_resolve():
-    rng = np.random.default_rng(7)
-    base = rng.normal(size=384)
-    a = base + rng.normal(size=384) * 0.7
-    b = base + rng.normal(size=384) * 0.7
+    # two stories 0.61 apart (under every join threshold, over merge_centroid 0.6) ...
+    half = np.arccos(0.61) / 2
+    e1, e2 = np.eye(384)[0], np.eye(384)[1]
+    a = np.cos(half) * e1 + np.sin(half) * e2
+    b = np.cos(half) * e1 - np.sin(half) * e2
     x = _item("x", a, ["Harbor Authority"], "harbor authority dredging plan approved for the north basin")
     y = _item("y", b, ["Ferry Union"], "ferry union strike halts crossings across the sound")
     clusterer = StoryClusterer()
     first = clusterer.add([x, y])
     sx, sy = first.story_of["x"], first.story_of["y"]
     assert sx != sy
+    # ... and an article that matches both (cosine 0.9 to each, both names, both wordings)
     bridge = _item(
         "z", a + b, ["Harbor Authority", "Ferry Union"],
         "harbor authority dredging plan and ferry union strike: crossings halted in the north basin sound",

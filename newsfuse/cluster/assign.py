@@ -133,6 +133,7 @@ def _story_as_item(story: StoryProfile) -> _Prepared:
 
 
 
+
 class StoryClusterer:
     """Incremental same-event clustering; ``state_bytes()`` / ``StoryClusterer(state)`` resume
     exactly where the last batch left off."""
@@ -369,9 +370,10 @@ class StoryClusterer:
         self.index.put(story.id, story.centroid(), story.last, top)
 
     def _best_story(self, p: _Prepared, out: StoryAssignment) -> str | None:
-        """The story an article's group already went to; else the best existing story for
-        the whole group, never one another group of this batch opened (complete-link kept
-        the groups apart)."""
+        """The story an article's group already went to; else the best story for the whole
+        group. A story another group of this batch opened needs ``batch_join_threshold``:
+        complete link kept the two groups apart, only a strong match of the wholes rejoins
+        them (a big event whose every pair does not match)."""
         s = self.settings
         group = self._group_of.get(p.item.article_id)
         if group is not None and group in self._group_story:
@@ -379,7 +381,6 @@ class StoryClusterer:
         p = self._as_group(p)
         top_entities = sorted(p.entities, key=lambda e: -self.entity_df.idf(e))[:ENTITY_QUERY]
         cands = self.index.candidates(p.vec, p.day, top_entities, s.candidates)
-        cands = {c for c in cands if self.resolve(c) not in self._opened_in_batch}
         if not cands:
             return None
         stories = [self.stories[sid] for sid in sorted(cands) if sid in self.stories]
@@ -394,14 +395,20 @@ class StoryClusterer:
         for i in keep:
             story = stories[int(i)]
             f = self.features(p, story, article_terms, article_ents, float(emb[i]))
-            scored.append((self.combine(f), story.id))
+            score = self.combine(f)
+            if story.id in self._opened_in_batch:
+                if score < s.batch_join_threshold:
+                    continue
+            elif score < s.join_threshold:
+                continue
+            scored.append((score, story.id))
         if not scored:
             return None
         scored.sort(reverse=True)
         best_score, best = scored[0]
-        if best_score < s.join_threshold:
-            return None
         for score, other in scored[1:]:
+            if other in self._opened_in_batch:
+                continue
             if score < s.merge_threshold:
                 break
             self._maybe_merge(best, other, out)
