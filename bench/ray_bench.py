@@ -11,7 +11,9 @@ directory and deleted afterwards; nothing of it enters the repository.
 
 Each engine runs in its own process; peak memory is the largest sum of PSS (proportional set
 size, so shared pages such as Ray's object store are counted once) over that process and all its
-descendants, sampled every 0.2 s. Ray's per-stage rate is articles per busy second of that
+descendants, sampled every 0.2 s, and beside it the largest sum of RSS (shared pages counted in
+every process). ``--code DIR`` runs the single-process engine from another checkout (for
+before/after pairs, e.g. ``git archive OLD | tar -x -C DIR``); ``--workers ''`` runs no Ray. Ray's per-stage rate is articles per busy second of that
 stage summed over its workers (what one worker of that stage does), its overall rate is
 articles per wall second.
 """
@@ -87,20 +89,27 @@ def perturb(article: dict, round_no: int, rng: random.Random) -> dict:
             "published": published.isoformat()}
 
 
-def make_corpus(n: int, out_dir: Path, per_file: int = 500, seed: int = 7) -> int:
+def make_corpus(n: int, out_dir: Path, per_file: int = 500, seed: int = 7, order: str = "file") -> int:
+    """``order="file"``: round after round, each in the data sets' order (a story's articles
+    mostly next to each other); ``"published"``: sorted by date like a news feed, so the
+    articles of one day's stories interleave and a story grows across many batches."""
     base = real_articles()
     rng = random.Random(seed)
     out_dir.mkdir(parents=True, exist_ok=True)
+    rows = []
+    for i in range(n):
+        art = base[i % len(base)]
+        round_no = i // len(base)
+        rows.append(art if round_no == 0 else perturb(art, round_no, rng))
+    if order == "published":
+        rows = [r for _, r in sorted(enumerate(rows), key=lambda p: (str(p[1]["published"] or ""), p[0]))]
     written = 0
     fh = None
-    for i in range(n):
+    for row in rows:
         if written % per_file == 0:
             if fh:
                 fh.close()
             fh = open(out_dir / f"corpus{written // per_file:05d}.jsonl", "w", encoding="utf-8")
-        art = base[i % len(base)]
-        round_no = i // len(base)
-        row = art if round_no == 0 else perturb(art, round_no, rng)
         fh.write(json.dumps(row, ensure_ascii=False) + "\n")
         written += 1
     if fh:
@@ -122,34 +131,38 @@ def _children_map() -> dict[int, list[int]]:
     return kids
 
 
-def tree_pss_bytes(pid: int) -> int:
+def tree_memory_bytes(pid: int) -> tuple[int, int]:
+    """(PSS, RSS) summed over ``pid`` and its descendants; RSS counts shared pages per process."""
     kids = _children_map()
-    todo, total = [pid], 0
+    todo, pss, rss = [pid], 0, 0
     while todo:
         p = todo.pop()
         todo.extend(kids.get(p, []))
         try:
             with open(f"/proc/{p}/smaps_rollup", encoding="utf-8") as fh:
                 for line in fh:
-                    if line.startswith("Pss:"):
-                        total += int(line.split()[1]) * 1024
+                    if line.startswith("Rss:"):
+                        rss += int(line.split()[1]) * 1024
+                    elif line.startswith("Pss:"):
+                        pss += int(line.split()[1]) * 1024
                         break
         except OSError:
             pass
-    return total
+    return pss, rss
 
 
-def run_measured(cmd: list[str], env: dict[str, str]) -> tuple[dict, float, float]:
-    """Run ``cmd``; its last stdout line is JSON. Returns (json, wall seconds, peak bytes)."""
+def run_measured(cmd: list[str], env: dict[str, str], cwd: Path = ROOT) -> tuple[dict, float, tuple[int, int]]:
+    """Run ``cmd``; its last stdout line is JSON. Returns (json, wall seconds, peak PSS/RSS)."""
     t0 = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=None, text=True)
-    peak = 0
+    proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=None, text=True)
+    peak = (0, 0)
     stop = threading.Event()
 
     def sample() -> None:
         nonlocal peak
         while not stop.wait(0.2):
-            peak = max(peak, tree_pss_bytes(proc.pid))
+            pss, rss = tree_memory_bytes(proc.pid)
+            peak = (max(peak[0], pss), max(peak[1], rss))
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
@@ -164,12 +177,22 @@ def run_measured(cmd: list[str], env: dict[str, str]) -> tuple[dict, float, floa
 
 SINGLE = """
 import json, sys, time
-from newsfuse.pipeline import analyze
+import newsfuse
+print("code:", newsfuse.__file__, file=sys.stderr)
+import newsfuse.pipeline as pipeline
 from newsfuse.settings import Settings
+builds = [0, 0]  # story builds, and their articles summed: the work, whatever the machine load
+real = pipeline.assemble_story
+def counted(story_id, articles, *args, **kwargs):
+    builds[0] += 1
+    builds[1] += len(articles)
+    return real(story_id, articles, *args, **kwargs)
+pipeline.assemble_story = counted
 t = time.perf_counter()
-a = analyze([sys.argv[1]], store=sys.argv[2], settings=Settings())
+a = pipeline.analyze([sys.argv[1]], store=sys.argv[2], settings=Settings())
 print(json.dumps({"timings": a.timings, "articles": sum(len(s.article_ids) for s in a.stories),
-                  "stories": len(a.stories), "wall": time.perf_counter() - t}))
+                  "stories": len(a.stories), "builds": builds[0], "built_articles": builds[1],
+                  "wall": time.perf_counter() - t}))
 """
 
 RAY = """
@@ -189,41 +212,59 @@ def rate(n: int, seconds: float | None) -> str:
     return f"{n / seconds:,.1f}" if seconds else "-"
 
 
-def bench_engines(n: int, workers: list[int], skip_single: bool) -> None:
+def _load() -> str:
+    return " ".join(f"{x:.1f}" for x in os.getloadavg())
+
+
+def bench_engines(n: int, workers: list[int], skip_single: bool, code: Path | None = None,
+                  order: str = "file") -> None:
+    """``code``: run the single-process engine from another checkout (a before/after pair)."""
     tmp = Path(tempfile.mkdtemp(prefix="newsfuse-raybench-"))
     try:
         t = time.perf_counter()
-        count = make_corpus(n, tmp / "corpus")
-        print(f"corpus: {count:,} articles in {tmp / 'corpus'} ({time.perf_counter() - t:.1f} s)", file=sys.stderr)
+        count = make_corpus(n, tmp / "corpus", order=order)
+        print(f"corpus: {count:,} articles in {tmp / 'corpus'}, {order} order ({time.perf_counter() - t:.1f} s)",
+              file=sys.stderr)
         env = {**os.environ, "PYTHONPATH": str(ROOT)}
         rows = []
         if not skip_single:
-            res, wall, peak = run_measured(
-                [sys.executable, "-c", SINGLE, str(tmp / "corpus"), str(tmp / "single.sqlite")], env)
+            single_env = {**env, "PYTHONPATH": str(code)} if code else env
+            load0 = _load()
+            res, wall, (pss, rss) = run_measured(
+                [sys.executable, "-c", SINGLE, str(tmp / "corpus"), str(tmp / "single.sqlite")], single_env,
+                cwd=code or ROOT)  # ``python -c`` puts its cwd first on sys.path
             tm = res["timings"]
             k = res["articles"]
-            rows.append(["single process", "1", f"{k:,}", rate(k, tm.get("ingest")), rate(k, tm.get("repair")),
+            name = f"single process ({code.name})" if code else "single process"
+            rows.append([name, "1", f"{k:,}", rate(k, tm.get("ingest")), rate(k, tm.get("repair")),
                          rate(k, tm.get("extract")), "(in cluster)", rate(k, tm.get("cluster")),
                          rate(k, (tm.get("crosscheck", 0) + tm.get("brief", 0) + tm.get("store", 0)) or None),
-                         rate(k, wall), f"{peak / 2**20:,.0f} MiB", f"{wall:,.1f}"])
-            print("done:", " | ".join(rows[-1]), file=sys.stderr, flush=True)
+                         rate(k, wall), f"{pss / 2**20:,.0f} MiB", f"{rss / 2**20:,.0f} MiB", f"{wall:,.1f}",
+                         f"{load0} -> {_load()}"])
+            print("done:", " | ".join(rows[-1]), json.dumps(tm), file=sys.stderr, flush=True)
+            print(f"single process: {res['stories']:,} stories; {res['builds']:,} story builds holding "
+                  f"{res['built_articles']:,} articles in all ({res['built_articles'] / max(k, 1):.2f} per article)")
         for w in workers:
-            res, wall, peak = run_measured(
+            load0 = _load()
+            res, wall, (pss, rss) = run_measured(
                 [sys.executable, "-c", RAY, str(tmp / "corpus"), str(tmp / f"ray{w}.sqlite"),
                  str(tmp / f"work{w}"), str(w)], env)
             busy, tm, k = res["busy"], res["timings"], res["articles"]
             rows.append(["ray (local)", str(w), f"{k:,}", rate(k, busy.get("ingest")), rate(k, busy.get("repair")),
                          rate(k, busy.get("extract")), rate(k, busy.get("embed")), rate(k, tm.get("cluster")),
-                         rate(k, tm.get("stories")), rate(k, wall), f"{peak / 2**20:,.0f} MiB", f"{wall:,.1f}"])
-            print("done:", " | ".join(rows[-1]), file=sys.stderr, flush=True)
+                         rate(k, tm.get("stories")), rate(k, wall), f"{pss / 2**20:,.0f} MiB",
+                         f"{rss / 2**20:,.0f} MiB", f"{wall:,.1f}", f"{load0} -> {_load()}"])
+            print("done:", " | ".join(rows[-1]), json.dumps(tm), file=sys.stderr, flush=True)
         head = ["engine", "workers", "articles", "ingest a/s", "repair a/s", "extract a/s", "embed a/s",
-                "cluster a/s", "stories+store a/s", "overall a/s", "peak memory (PSS)", "wall s"]
+                "cluster a/s", "stories+store a/s", "overall a/s", "peak PSS", "peak RSS (sum)", "wall s",
+                "load avg before -> after"]
         print_table(head, rows)
         print("\nsingle process: a/s per stage = articles / seconds in that stage (its 'cluster' "
-              "includes the embeddings).\nray: ingest..embed = articles per busy second of that stage "
-              "summed over its workers; cluster and stories = articles per wall second of that phase "
-              "(driver clustering; parallel story assembly + store writes); overall = wall, "
-              "including Ray start-up.")
+              "includes the article embeddings, its 'extract' the entity linking).\nray: ingest..embed = "
+              "articles per busy second of that stage summed over its workers; cluster and stories = "
+              "articles per wall second of that phase (driver clustering; story assembly + store "
+              "writes); overall = wall, including Ray start-up.\npeak PSS counts shared pages once; "
+              "peak RSS (sum) adds every process's RSS (shared pages counted in each).")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
@@ -341,6 +382,8 @@ def main() -> None:
     ap.add_argument("--articles", type=int, default=20_000, help="corpus size (default 20,000)")
     ap.add_argument("--workers", default="1,2", help="Ray worker counts to run (default 1,2)")
     ap.add_argument("--skip-single", action="store_true", help="do not run the single-process path")
+    ap.add_argument("--order", choices=["file", "published"], default="file", help="corpus order (see make_corpus)")
+    ap.add_argument("--code", type=Path, help="run the single-process path from this checkout (before/after)")
     ap.add_argument("--gpu", action="store_true", help="measure GPU embedding throughput (CUDA only)")
     ap.add_argument("--sentences", type=int, default=1_000_000, help="sentences for --gpu")
     ap.add_argument("--tokenize-batch", type=int, default=4096)
@@ -350,7 +393,8 @@ def main() -> None:
         bench_gpu(args.sentences, args.tokenize_batch, args.gpu_batch)
         return
     workers = [int(w) for w in args.workers.split(",") if w.strip()]
-    bench_engines(args.articles, workers, args.skip_single)
+    bench_engines(args.articles, workers, args.skip_single, args.code.resolve() if args.code else None,
+                  args.order)
 
 
 if __name__ == "__main__":

@@ -322,3 +322,38 @@ def test_ray_run_killed_mid_way_resumes_without_duplicates(tmp_path):
 
     with open_store(store_url) as store:
         assert store.counts()["articles"] == len(ids)
+
+
+@pytest.mark.slow
+def test_ray_gpu_actor_path_on_a_logical_gpu(tmp_path):
+    """A Ray that reports one GPU gets a GPU embedding actor (num_gpus=1, the GPU batch size).
+    This machine has no CUDA, so inside that actor torch finds none and embeds on CPU: the
+    scheduling and fallback of the GPU path run for real, the stories stay the single-process
+    ones. (GPU throughput itself needs a GPU: bench/ray_bench.py --gpu.)"""
+    inputs = [str(EXAMPLES)]
+    expected = single_process_partition(inputs, tmp_path)
+    store_url = str(tmp_path / "ray.sqlite")
+    work = tmp_path / "work"
+    script = (
+        "import sys, json, ray\n"
+        "from newsfuse.scale import run_ray, RayOptions\n"
+        "from newsfuse.settings import Settings\n"
+        "args = json.loads(sys.argv[1])\n"
+        "ray.init(address='local', num_cpus=3, num_gpus=1, object_store_memory=500_000_000,"
+        " include_dashboard=False, log_to_driver=False, logging_level='ERROR')\n"
+        "opts = RayOptions(extract_actors=1, story_actors=1, story_cpus=0.5, embed_batch_gpu=16)\n"
+        "r = run_ray(args['inputs'], store_url=args['store'], out_parquet=args['work'],"
+        " settings=Settings(), progress=False, options=opts)\n"
+        "print(json.dumps({'gpu_actors': r.embed_gpu_actors, 'counts': r.counts, 'new': r.new_articles}))\n"
+    )
+    arg = json.dumps({"inputs": inputs, "store": store_url, "work": str(work)})
+    done = subprocess.run([sys.executable, "-c", script, arg], cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
+                          timeout=900, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    out = done.stdout.decode()
+    assert done.returncode == 0, out[-3000:]
+    got = json.loads(out.strip().splitlines()[-1])
+    ids = parquet_ids(work)
+    assert got["gpu_actors"] == 1
+    assert got["counts"].get("embed on cpu") == len(ids) == got["new"]  # the fallback, per article
+    assert "embed on cuda" not in got["counts"]
+    assert store_partition(store_url, ids) == expected

@@ -13,11 +13,15 @@ B. **Cluster** (driver, streaming): the parts are sorted back into input order a
    near-duplicates, a vector index for story candidates), so this is not quadratic; it is the
    one serial step, and it is cheap next to spaCy and the embeddings. Chosen over
    block-then-merge clustering because it gives exactly the single-process stories.
-C. **Stories** (Ray Data, parallel, then the driver writes): new articles go into the store,
-   each touched story is assembled by ``newsfuse.pipeline.build_story`` in an actor pool (entity
-   linking, crosscheck, brief), and the driver saves the stories; the clusterer state is saved
-   last. Re-saving is idempotent (articles insert-or-ignore, stories upsert), so a rerun after a
-   kill in C replays B from the store's unchanged cluster state and saves the same stories again.
+C. **Stories** (driver writes, then Ray Data in parallel): new articles go into the store in
+   the pipeline's batches, each with its story memberships and the "dirty" marks of the
+   stories it changed (newsfuse/store/dirty.py), the cluster state with the last batch. Then
+   every dirty story is built once by ``newsfuse.pipeline.build_story`` in parallel tasks
+   (entity linking, crosscheck, brief) and the driver saves them; each save clears the mark in
+   the same transaction. A rerun after a kill while articles were being stored replays B from
+   the store's unchanged cluster state (``pending.json`` says which stored ids are this run's)
+   and saves the same rows again (idempotent); after a kill while stories were being built, the
+   marks say what is left.
 
 The store's writer lock is held for the whole run, so no other ingest interleaves with it.
 """
@@ -53,7 +57,7 @@ class RayOptions:
     """Sizes that matter on a cluster (docs/ray.md). ``None`` = derived from the cluster."""
 
     extract_actors: int | None = None  # spaCy actors (each ~250 MB, one CPU)
-    embed_actors: int | None = None  # MiniLM actors (one GPU each when GPUs exist)
+    embed_actors: int | None = None  # MiniLM actors (one GPU each when GPUs exist, else = workers)
     extract_batch: int = 64  # articles per spaCy call
     embed_batch_cpu: int = 128  # articles per embedding call on CPU
     embed_batch_gpu: int = 1024  # ... and on a GPU (the GPU must be fed large batches)
@@ -84,6 +88,7 @@ class RayRunResult:
     timings: dict[str, float] = field(default_factory=dict)
     counts: dict[str, int] = field(default_factory=dict)
     busy_seconds: dict[str, float] = field(default_factory=dict)  # per stage, summed over workers
+    embed_gpu_actors: int = 0  # embedding actors that asked Ray for a GPU (0: CPU actors)
 
     def to_analysis(self, max_stories: int | None = 1000) -> Analysis:
         """The touched stories and their articles read back from the store, as the
@@ -214,8 +219,10 @@ def annotate_shards(
     options: RayOptions,
     counter: Any,
     num_workers: int | None,
-) -> None:
-    """Ingest, repair, extract and embed every shard into ``work_dir/articles`` Parquet parts."""
+) -> int:
+    """Ingest, repair, extract and embed every shard into ``work_dir/articles`` Parquet parts.
+
+    Returns the number of GPU embedding actors it asked for (0: CPU actors)."""
     import ray
     import ray.data
     from ray.data import ActorPoolStrategy
@@ -232,7 +239,8 @@ def annotate_shards(
     workers = num_workers or max(1, cpus // 2)
     gpus = _cluster_gpus()
     extract_actors = options.extract_actors or workers
-    embed_actors = options.embed_actors or (gpus if gpus else max(1, workers // 2))
+    # on CPU an article's MiniLM vector costs about what its spaCy pass costs: as many actors
+    embed_actors = options.embed_actors or (gpus if gpus else workers)
     light = {"num_cpus": options.light_task_cpus}
 
     ds = ray.data.from_items([s.row() for s in shards], override_num_blocks=max(1, len(shards)))
@@ -267,6 +275,7 @@ def annotate_shards(
     )
     for _ in ds.iter_batches(batch_size=None):
         pass
+    return embed_actors if gpus else 0
 
 
 def _ingest_task(batch: Any, *, settings: Settings, done: Any, counter: Any) -> Any:
@@ -385,20 +394,39 @@ def store_articles(
     parts_dir: str, store: Any, clustering: Clustering, batch_size: int, counter: Any,
     driver_sort_bytes: int = 256 << 20,
 ) -> None:
-    """New articles and their annotations into the store, in input order (insert-or-ignore)."""
+    """New articles into the store in input order, each batch with its story memberships and
+    the dirty marks of their stories (store/dirty.py), as ``pipeline.analyze`` saves them. The
+    merges go with the first batch, the cluster state with the last (one transaction each)."""
+    from newsfuse.store.dirty import PendingStories
+
     wanted = set(clustering.story_of)
     cols = ["id", "shard", "pos", "article", "annotations"]
     batch_a: list[Any] = []
     batch_n: list[Any] = []
     saved: set[str] = set()
+    merges = list(clustering.merges)
 
-    def flush() -> None:
-        if batch_a:
-            sub = StoryAssignment(story_of={a.id: clustering.story_of[a.id] for a in batch_a})
-            store.save_batch(batch_a, batch_n, [], sub, None)
-            report(counter, "stored", len(batch_a))
-            batch_a.clear()
-            batch_n.clear()
+    def flush(state: bytes | None = None) -> None:
+        if not batch_a and state is None and not merges:
+            return
+        pending = PendingStories(members={a.id: clustering.story_of[a.id] for a in batch_a})
+        for aid, sid in pending.members.items():
+            notes = pending.stories.setdefault(sid, {
+                "duplicate_of": {}, "title": clustering.titles.get(sid, ""), "label": clustering.labels.get(sid, ""),
+            })
+            if aid in clustering.duplicate_of:
+                notes["duplicate_of"][aid] = clustering.duplicate_of[aid]
+        for _, survivor in merges:
+            pending.stories.setdefault(survivor, {
+                "duplicate_of": {}, "title": clustering.titles.get(survivor, ""),
+                "label": clustering.labels.get(survivor, ""),
+            })
+        sub = StoryAssignment(story_of=dict(pending.members), merges=list(merges))
+        store.save_batch(batch_a, batch_n, [], sub, state, pending=pending)
+        report(counter, "stored", len(batch_a))
+        batch_a.clear()
+        batch_n.clear()
+        merges.clear()
 
     for rows in iter_in_input_order(parts_dir, cols, 4 * batch_size, driver_sort_bytes):
         for row in rows:
@@ -409,36 +437,11 @@ def store_articles(
             batch_n.append(codec.load_annotations(row))
             if len(batch_a) >= batch_size:
                 flush()
-    flush()
-
-
-def story_tasks(clustering: Clustering) -> list[dict[str, Any]]:
-    """One row per touched story: what ``build_story`` needs beyond the store."""
-    members: dict[str, list[str]] = {}
-    for aid in clustering.order:
-        if aid in clustering.story_of:
-            members.setdefault(clustering.story_of[aid], []).append(aid)
-    merged_into: dict[str, list[str]] = {}
-    for old, new in clustering.merges:
-        merged_into.setdefault(new, []).append(old)
-    rows = []
-    for sid, ids in members.items():
-        idset = set(ids)
-        rows.append({
-            "story_id": sid,
-            "payload": json.dumps({
-                "members": ids,
-                "merges": [[o, sid] for o in merged_into.get(sid, [])],
-                "duplicate_of": {a: b for a, b in clustering.duplicate_of.items() if a in idset},
-                "title": clustering.titles.get(sid, ""),
-                "label": clustering.labels.get(sid, ""),
-            }),
-        })
-    return rows
+    flush(clustering.state)
 
 
 class BuildStories:
-    """``newsfuse.pipeline.build_story`` per story, reading members from the store.
+    """``newsfuse.pipeline.build_story`` per dirty story, reading everything from the store.
 
     Run as a Ray task: Ray reuses its worker processes, so the store connection pool and the
     embedding model (crosscheck) stay loaded in a worker from one batch of stories to the next.
@@ -456,19 +459,10 @@ class BuildStories:
         from newsfuse.pipeline import build_story
 
         out_ids, out_blobs = [], []
-        for row in batch.to_pylist():
-            task = json.loads(row["payload"])
-            sid = row["story_id"]
-            assignment = StoryAssignment(
-                story_of={aid: sid for aid in task["members"]},
-                merges=[tuple(m) for m in task["merges"]],
-                duplicate_of=task["duplicate_of"],
-                titles={sid: task["title"]} if task["title"] else {},
-                labels={sid: task["label"]} if task["label"] else {},
-            )
-            story = build_story(sid, self.store, self.settings, assignment, {}, {})
+        for sid in batch.column("story_id").to_pylist():
+            story = build_story(sid, self.store, self.settings)
             out_ids.append(sid)
-            out_blobs.append(pickle.dumps((story, assignment), protocol=pickle.HIGHEST_PROTOCOL))
+            out_blobs.append(pickle.dumps(story, protocol=pickle.HIGHEST_PROTOCOL))
         return pa.table({"story_id": out_ids, "story": pa.array(out_blobs, type=pa.binary())})
 
 
@@ -484,17 +478,21 @@ def _build_stories_task(batch: Any, *, store_url: str, settings: Settings) -> An
 
 
 def build_and_save_stories(
-    clustering: Clustering, store: Any, store_url: str, settings: Settings, options: RayOptions,
-    counter: Any, num_workers: int | None,
+    store: Any, store_url: str, settings: Settings, options: RayOptions, counter: Any,
+    num_workers: int | None,
 ) -> list[str]:
+    """Every dirty story in the store (this run's and any an interrupted run left), built in
+    parallel tasks and saved by the driver; each save clears the story's mark."""
     import ray
     import ray.data
 
-    tasks = story_tasks(clustering)
+    from newsfuse.store.dirty import dirty_ids, drop
+
+    tasks = [{"story_id": sid} for sid in dirty_ids(store)]
     if not tasks:
         return []
     cpus = int(ray.cluster_resources().get("CPU", 1))
-    actors = options.story_actors or num_workers or max(1, cpus // 2)
+    actors = options.story_actors or num_workers or max(1, cpus)  # phase A is over: every CPU
     ds = ray.data.from_items(tasks, override_num_blocks=max(1, min(len(tasks), 4 * actors)))
     ds = ds.map_batches(
         _build_stories_task, batch_size=8, batch_format="pyarrow",
@@ -503,28 +501,33 @@ def build_and_save_stories(
     )
     saved: list[str] = []
     pending: list[Any] = []
-    merges: list[tuple[str, str]] = []
+    empty: list[str] = []
     articles_in_pending = 0
 
     def flush() -> None:
         nonlocal articles_in_pending
         if pending:
-            store.save_batch([], [], list(pending), StoryAssignment(merges=list(merges)), None)
+            store.save_batch([], [], list(pending), StoryAssignment(), None)
             report(counter, "stories", len(pending))
             pending.clear()
-            merges.clear()
             articles_in_pending = 0
 
     for batch in ds.iter_batches(batch_size=None, batch_format="pyarrow"):
-        for blob in batch.column("story").to_pylist():
-            story, assignment = pickle.loads(blob)
+        for sid, blob in zip(batch.column("story_id").to_pylist(), batch.column("story").to_pylist()):
+            story = pickle.loads(blob)
+            if story is None:
+                continue
+            if not story.article_ids:
+                empty.append(sid)
+                continue
             pending.append(story)
-            merges.extend(assignment.merges)
             saved.append(story.id)
             articles_in_pending += len(story.article_ids)
             if articles_in_pending >= settings.store.batch_size:
                 flush()
     flush()
+    if empty:
+        drop(store, empty)
     return saved
 
 
@@ -601,7 +604,9 @@ def run_ray(
             result.resumed = done_before or bool(globmod.glob(os.path.join(work_dir, "articles", "part-*")))
             if not done_before and shards:
                 printer.phase = "annotate"
-                annotate_shards(shards, work_dir, settings, options, counter, num_workers)
+                result.embed_gpu_actors = annotate_shards(
+                    shards, work_dir, settings, options, counter, num_workers
+                )
                 _write_text(marker, fingerprint)
             result.timings["annotate"] = time.perf_counter() - t
 
@@ -632,12 +637,13 @@ def run_ray(
                 _write_text(pending_file, json.dumps({"base": base, "ids": sorted(clustering.story_of)}))
                 store_articles(result.parquet_dir, store, clustering, settings.store.batch_size,
                                counter, options.driver_sort_bytes)
-                result.story_ids = build_and_save_stories(
-                    clustering, store, store_url, settings, options, counter, num_workers
-                )
-                store.save_batch([], [], [], StoryAssignment(), clustering.state)
+            # the cluster state is saved with the last articles: from here on the dirty marks
+            # alone say what is left to do
             with contextlib.suppress(OSError):
                 os.remove(pending_file)
+            result.story_ids = build_and_save_stories(
+                store, store_url, settings, options, counter, num_workers
+            )
             result.timings["stories"] = time.perf_counter() - t
             result.new_articles = len(clustering.story_of)
             result.counts = printer.counts()

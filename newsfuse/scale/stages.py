@@ -328,6 +328,7 @@ class Embed(_TimedStage):
         finals = [codec.final_row(r, a, it) for r, a, it in zip(live, articles, items)]
         errors = [codec.final_error_row(r) for r in rows if r["article"] is None]
         report(self.counter, "embed", len(finals))
+        report(self.counter, f"embed on {self.device}", len(finals))
         return pa.Table.from_pylist(finals + errors, schema=codec.OUTPUT_SCHEMA)
 
 
