@@ -12,8 +12,9 @@ directory and deleted afterwards; nothing of it enters the repository.
 Each engine runs in its own process; peak memory is the largest sum of PSS (proportional set
 size, so shared pages such as Ray's object store are counted once) over that process and all its
 descendants, sampled every 0.2 s, and beside it the largest sum of RSS (shared pages counted in
-every process). ``--code DIR`` runs the single-process engine from another checkout (for
-before/after pairs, e.g. ``git archive OLD | tar -x -C DIR``); ``--workers ''`` runs no Ray. Ray's per-stage rate is articles per busy second of that
+every process). ``--code DIR`` runs the engines from another checkout (a snapshot that others'
+edits cannot change mid-run, or before/after pairs: ``git archive REV | tar -x -C DIR``);
+``--workers ''`` runs no Ray. Ray's per-stage rate is articles per busy second of that
 stage summed over its workers (what one worker of that stage does), its overall rate is
 articles per wall second.
 """
@@ -227,8 +228,8 @@ def bench_engines(n: int, workers: list[int], skip_single: bool, code: Path | No
               file=sys.stderr)
         env = {**os.environ, "PYTHONPATH": str(ROOT)}
         rows = []
+        single_env = {**env, "PYTHONPATH": str(code)} if code else env  # every engine runs ``code``
         if not skip_single:
-            single_env = {**env, "PYTHONPATH": str(code)} if code else env
             load0 = _load()
             res, wall, (pss, rss) = run_measured(
                 [sys.executable, "-c", SINGLE, str(tmp / "corpus"), str(tmp / "single.sqlite")], single_env,
@@ -236,6 +237,7 @@ def bench_engines(n: int, workers: list[int], skip_single: bool, code: Path | No
             tm = res["timings"]
             k = res["articles"]
             name = f"single process ({code.name})" if code else "single process"
+            print("code:", code or ROOT, file=sys.stderr)
             rows.append([name, "1", f"{k:,}", rate(k, tm.get("ingest")), rate(k, tm.get("repair")),
                          rate(k, tm.get("extract")), "(in cluster)", rate(k, tm.get("cluster")),
                          rate(k, (tm.get("crosscheck", 0) + tm.get("brief", 0) + tm.get("store", 0)) or None),
@@ -248,7 +250,7 @@ def bench_engines(n: int, workers: list[int], skip_single: bool, code: Path | No
             load0 = _load()
             res, wall, (pss, rss) = run_measured(
                 [sys.executable, "-c", RAY, str(tmp / "corpus"), str(tmp / f"ray{w}.sqlite"),
-                 str(tmp / f"work{w}"), str(w)], env)
+                 str(tmp / f"work{w}"), str(w)], single_env, cwd=code or ROOT)
             busy, tm, k = res["busy"], res["timings"], res["articles"]
             rows.append(["ray (local)", str(w), f"{k:,}", rate(k, busy.get("ingest")), rate(k, busy.get("repair")),
                          rate(k, busy.get("extract")), rate(k, busy.get("embed")), rate(k, tm.get("cluster")),
@@ -383,7 +385,7 @@ def main() -> None:
     ap.add_argument("--workers", default="1,2", help="Ray worker counts to run (default 1,2)")
     ap.add_argument("--skip-single", action="store_true", help="do not run the single-process path")
     ap.add_argument("--order", choices=["file", "published"], default="file", help="corpus order (see make_corpus)")
-    ap.add_argument("--code", type=Path, help="run the single-process path from this checkout (before/after)")
+    ap.add_argument("--code", type=Path, help="run the engines from this checkout (a snapshot, or before/after)")
     ap.add_argument("--gpu", action="store_true", help="measure GPU embedding throughput (CUDA only)")
     ap.add_argument("--sentences", type=int, default=1_000_000, help="sentences for --gpu")
     ap.add_argument("--tokenize-batch", type=int, default=4096)
