@@ -1,24 +1,25 @@
 """The decision: which story does an article join, or does it open a new one?
 
-For each article the index proposes candidate stories (see index.py); each candidate is
-scored by a weighted sum of four similarities, damped by time:
+Articles are compared with each other and with stories by one weighted sum, damped by time:
 
     score = (w_e * embedding + w_l * tfidf + w_n * entities + w_k * numbers) * decay
 
-- embedding: cosine to the story centroid, or to its closest exemplar when higher (stories
-  drift as they develop);
-- tfidf: cosine of idf-weighted word vectors (article vs the story's summed words);
+- embedding: cosine of the vectors; against a story, to its centroid or to its closest
+  exemplar when higher (stories drift as they develop);
+- tfidf: cosine of idf-weighted word vectors;
 - entities: cosine of idf-weighted entity vectors (who and where);
 - numbers: shared distinctive numbers (a 7.1 magnitude, a toll of 43), saturating at three;
-- decay: ``0.5 ** (days outside the story's time range / half_life)``; 1 when undated.
+- decay: ``0.5 ** (days apart / half_life)``; 1 when undated.
 
-The article joins the best story when its score reaches ``join_threshold``, else it opens a
-new one. When it also reaches ``merge_threshold`` against a second story whose centroid is
-close to the first, the article bridges them and the stories merge (recorded, resolvable).
-Near-duplicates (neardup.py) join their original's story directly.
-
-A batch is processed in (date, article id) order, so the same batch in any input order gives
-the same stories; document frequencies are updated with the whole batch before scoring.
+A batch is first split into groups by complete link over its pairwise scores (grouping.py),
+so a story cannot chain through one in-between article. In (date, article id) order, each
+group is scored as a whole against the candidate stories the index proposes and joins the
+best one at ``join_threshold`` (``batch_join_threshold`` for a story another group of this
+batch opened), or opens a new story; its other articles follow. When the group also reaches
+``merge_threshold`` against a second story whose centroid is close to the first, it bridges
+them and the stories merge (recorded, resolvable). Near-duplicates (neardup.py) join their
+original's story directly. Document frequencies are updated with the whole batch before
+anything is scored, so the same batch in any input order gives the same stories.
 """
 
 from __future__ import annotations
@@ -130,8 +131,6 @@ def _story_as_item(story: StoryProfile) -> _Prepared:
         years=tuple(story.years),
         empty=False,
     )
-
-
 
 
 class StoryClusterer:
