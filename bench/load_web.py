@@ -257,6 +257,43 @@ def ingest_loop(url: str, corpus, workdir: Path, stop_at: float) -> tuple[subpro
     return proc, files
 
 
+def tree_cpu(pid: int | None) -> float:
+    """CPU seconds used so far by ``pid`` and its descendants (finished children included)."""
+    if pid is None:
+        return 0.0
+    parents: dict[int, int] = {}
+    stats: dict[int, list[str]] = {}
+    for d in os.listdir("/proc"):
+        if d.isdigit():
+            try:
+                fields = Path(f"/proc/{d}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            parents[int(d)] = int(fields[1])
+            stats[int(d)] = fields
+    tree, frontier = {pid}, [pid]
+    while frontier:
+        kids = [c for c, par in parents.items() if par in frontier and c not in tree]
+        tree.update(kids)
+        frontier = kids
+    ticks = sum(int(stats[p][11]) + int(stats[p][12]) + int(stats[p][13]) + int(stats[p][14]) for p in tree if p in stats)
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def machine_cpu() -> float:
+    """CPU seconds all processes on the machine have used (busy time from /proc/stat)."""
+    fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = fields[3] + fields[4]
+    return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+
+
+def self_cpu() -> float:
+    import resource
+
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+
+
 def stop(proc: subprocess.Popen | None) -> None:
     if proc is None or proc.poll() is not None:
         return
@@ -467,9 +504,16 @@ def main() -> None:
             print(f"[{kind}] {args.clients} clients for {args.seconds:g} s"
                   f"{'' if args.no_ingest else ' while the CLI ingests'}", flush=True)
             load_before = os.getloadavg()[0]
+            cpu0 = (tree_cpu(server.pid), self_cpu(), tree_cpu(ingest.pid if ingest else None), machine_cpu())
             lat, errors, statuses, elapsed = run_async(run_load(base, story_ids, words, args.clients, args.seconds))
+            cpu1 = (tree_cpu(server.pid), self_cpu(), tree_cpu(ingest.pid if ingest else None), machine_cpu())
+            srv_s, gen_s, ing_s, all_s = (b - a for a, b in zip(cpu0, cpu1))
             notes.append(f"{kind}: machine load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after the run "
                          f"(the load generator runs on the same {os.cpu_count()} CPUs)")
+            notes.append(f"{kind}: CPU seconds during the {elapsed:.0f} s of load ({os.cpu_count()} CPUs: "
+                         f"{elapsed * os.cpu_count():.0f} available): server {srv_s:.1f}, load generator {gen_s:.1f}, "
+                         f"CLI ingest {ing_s:.1f}, everything else on the machine {max(0.0, all_s - srv_s - gen_s - ing_s):.1f}; "
+                         f"server {srv_s / max(1, sum(len(v) for v in lat.values())) * 1000:.2f} ms of CPU per request")
             report(kind, lat, errors, elapsed, rows)
             if ingest is not None:
                 ingest.wait(timeout=600)

@@ -123,27 +123,23 @@ async def get_story(request: Request, story_id: str) -> Any:
     state = request.app.state.nf
     store = state.store
     key = ("api story", story_id)
-    revision = store.story_revision(story_id)
+    conditional = request.headers.get("if-none-match")
+    revision = store.story_revision(story_id) if conditional or key in state.pages else None
     if revision is not None:
         tag = cache.etag(state.build, "api-story", revision)
-        if cache.not_modified(request.headers.get("if-none-match"), tag):
+        if cache.not_modified(conditional, tag):
             return Response(status_code=304, headers={"etag": tag, "cache-control": "no-cache"})
         hit = state.pages.get(key, revision)
         if hit is not None:
             return Response(hit[0], media_type="application/json", headers={"etag": tag, "cache-control": "no-cache"})
-    bundle = store.story_bundle(story_id)
-    if bundle is None:
+    page = store.story_page(story_id, None, parse=False)  # the revision comes with the row
+    if page is None:
         raise HTTPException(404, "no such story")
-    summary, story, member_ids = bundle
-    if summary.id != story_id:
-        return RedirectResponse(f"/api/stories/{summary.id}", status_code=308)
-    # the revision read with the row: a change after it makes the next request miss
-    revision = store.story_revision(story_id) if revision is None else revision
-    articles = store.get_article_dicts(member_ids)
-    body = _json({"schema": SCHEMA, "articles": articles, "stories": [story], "errors": []})
-    if revision is not None:
-        state.pages.put(key, revision, body)
-    tag = cache.etag(state.build, "api-story", revision)
+    if page.redirect:
+        return RedirectResponse(f"/api/stories/{page.summary.id}", status_code=308)
+    body = _json({"schema": SCHEMA, "articles": page.articles, "stories": [page.story], "errors": []})
+    state.pages.put(key, page.revision, body)
+    tag = cache.etag(state.build, "api-story", page.revision)
     return Response(body, media_type="application/json", headers={"etag": tag, "cache-control": "no-cache"})
 
 

@@ -58,6 +58,10 @@ class PageCache:
                 _, dropped = self._items.popitem(last=False)
                 self._bytes -= len(dropped[1])
 
+    def __contains__(self, key: Hashable) -> bool:
+        """Whether any revision of ``key`` is kept (a cold key skips the revision query)."""
+        return key in self._items
+
     def __len__(self) -> int:
         return len(self._items)
 

@@ -103,10 +103,12 @@ async def story_page(request: Request, story_id: str) -> Response:
     state = request.app.state.nf
     store = state.store
     key = ("story", story_id)
-    revision = store.story_revision(story_id)
+    conditional = request.headers.get("if-none-match")
+    # nothing kept and nothing to revalidate: straight to the two reads that render the page
+    revision = store.story_revision(story_id) if conditional or key in state.pages else None
     if revision is not None:
         tag = cache.etag(state.build, "story", revision)
-        if cache.not_modified(request.headers.get("if-none-match"), tag):
+        if cache.not_modified(conditional, tag):
             return Response(status_code=304, headers={"etag": tag, "cache-control": "no-cache"})
         hit = state.pages.get(key, revision)
         if hit is not None:

@@ -86,6 +86,9 @@ class Store:
         self.target = target
         self.dialect = target.dialect
         self.engine = make_engine(target, self.settings)
+        # PostgreSQL reads run in autocommit: at READ COMMITTED every statement reads its own
+        # snapshot anyway, so BEGIN/ROLLBACK around a read were two round trips for nothing
+        self.read_engine = make_engine(target, self.settings, reads=True) if target.dialect == "postgresql" else self.engine
         # an in-memory SQLite database is one shared connection: serialise its users
         self._mem_lock = threading.RLock() if target.memory else None
         self._writer_thread_lock = threading.RLock()
@@ -99,6 +102,8 @@ class Store:
 
     def close(self) -> None:
         self.engine.dispose()
+        if self.read_engine is not self.engine:
+            self.read_engine.dispose()
 
     def __enter__(self) -> Store:
         return self
@@ -109,7 +114,7 @@ class Store:
     @contextlib.contextmanager
     def _read(self) -> Iterator[Connection]:
         lock = self._mem_lock or contextlib.nullcontext()
-        with lock, self.engine.connect() as conn:
+        with lock, self.read_engine.connect() as conn:
             try:
                 yield conn
             finally:
@@ -119,7 +124,7 @@ class Store:
         """One SELECT, one value: no transaction around it (a single statement reads one
         consistent snapshot anyway); the cheapest read, for the revision checks."""
         lock = self._mem_lock or contextlib.nullcontext()
-        with lock, self.engine.connect() as conn:
+        with lock, self.read_engine.connect() as conn:
             conn.execution_options(**{SINGLE_READ_OPTION: True})
             try:
                 return conn.execute(stmt).scalar()
@@ -617,11 +622,12 @@ class Store:
         there is no such row. It goes up whenever the story or its membership changes."""
         return self._scalar(select(t.stories.c.revision).where(t.stories.c.id == story_id))
 
-    def story_page(self, story_id: str, article_limit: int = 300) -> StoryPage | None:
+    def story_page(self, story_id: str, article_limit: int | None = 300, *, parse: bool = True) -> StoryPage | None:
         """What a story page shows, in two reads when ``story_id`` is a live story: its row
         (summary, contract dict, revision) and its first ``article_limit`` members with their
         articles. A merged id answers the survivor's summary only (``redirect``); an unknown
-        id, None.
+        id, None. ``article_limit`` None: every member; ``parse`` False: articles as their stored
+        contract dicts (the JSON API), not ``Article`` objects.
         """
         c = t.stories.c
         with self._read() as conn:
@@ -635,15 +641,18 @@ class Store:
                 return StoryPage(summary=self.get_story_summary(sid), story={}, articles=[], revision=0,
                                  redirect=True)  # type: ignore[arg-type]
             sa = t.story_articles
-            members = conn.execute(
+            q = (
                 select(t.articles.c.data)
                 .select_from(sa.join(t.articles, t.articles.c.id == sa.c.article_id))
                 .where(sa.c.story_id == story_id)
                 .order_by(sa.c.position, sa.c.article_id)
-                .limit(max(0, int(article_limit)))
-            ).scalars().all()
+            )
+            if article_limit is not None:
+                q = q.limit(max(0, int(article_limit)))
+            members = conn.execute(q).scalars().all()
+        dicts = [json.loads(d) for d in members]
         return StoryPage(summary=self._summary(row), story=json.loads(row.data),
-                         articles=[article_from_dict(json.loads(d)) for d in members], revision=int(row.revision))
+                         articles=[article_from_dict(d) for d in dicts] if parse else dicts, revision=int(row.revision))
 
     def get_story(self, story_id: str) -> Story | None:
         d = self.get_story_dict(story_id)

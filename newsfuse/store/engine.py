@@ -58,7 +58,9 @@ def resolve_target(url: str | os.PathLike[str] | None) -> Target:
     return Target(f"sqlite+pysqlite:///{path}", "sqlite", path=path)
 
 
-def make_engine(target: Target, settings: StoreSettings) -> Engine:
+def make_engine(target: Target, settings: StoreSettings, reads: bool = False) -> Engine:
+    """``reads``: PostgreSQL only, a second pool in autocommit for Store._read (no BEGIN and
+    ROLLBACK round trips around each read; READ COMMITTED gives a statement no more anyway)."""
     if target.dialect == "postgresql":
         return create_engine(
             target.url,
@@ -66,6 +68,7 @@ def make_engine(target: Target, settings: StoreSettings) -> Engine:
             max_overflow=30,
             pool_pre_ping=True,
             pool_timeout=max(1.0, settings.busy_timeout_ms / 1000),
+            **({"isolation_level": "AUTOCOMMIT"} if reads else {}),
         )
     if target.memory:
         engine = create_engine(
