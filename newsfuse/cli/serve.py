@@ -21,8 +21,14 @@ def serve_command(
             help="Bearer token for write endpoints (required when listening beyond loopback).",
         ),
     ] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option("--workers", min=1, max=64, help="Worker processes (default: one per CPU, at most 8)."),
+    ] = None,
 ) -> None:
     """Serve the stories in the store: pages at /, JSON API at /api, OpenAPI at /docs."""
+    import os
+
     from newsfuse.serve import run
 
-    run(host=host, port=port, db=db, token=token)
+    run(host=host, port=port, db=db, token=token, workers=workers or min(8, os.cpu_count() or 1))

@@ -39,6 +39,8 @@ log = logging.getLogger(__name__)
 CHUNK = 500  # ids per IN (...) list: well under every driver's parameter limit
 ORDERS = ("newest", "oldest", "biggest", "updated")
 _MAX_MERGE_HOPS = 64
+_REVISION_KEY = "newsfuse_store_revision"  # Connection.info: this write's store revision
+STORY_REVISION_SHIFT = 20  # new story rows start at store revision << 20 (see _save_story)
 
 
 def _now() -> str:
@@ -139,8 +141,11 @@ class Store:
             with conn.begin():
                 # first statement of every write: readers that cached something at the old
                 # revision see the change with one primary-key read (revision())
-                conn.execute(update(t.store_state).where(t.store_state.c.id == 1)
-                             .values(revision=t.store_state.c.revision + 1))
+                revision = conn.execute(
+                    update(t.store_state).where(t.store_state.c.id == 1)
+                    .values(revision=t.store_state.c.revision + 1).returning(t.store_state.c.revision)
+                ).scalar()
+                conn.info[_REVISION_KEY] = int(revision or 0)
                 yield conn
 
     def _insert(self, table: Any) -> Any:
@@ -433,12 +438,15 @@ class Store:
             "created_at": now,
             "updated_at": now,
             "data": _dumps(data),
+            # a new row starts above every revision an earlier row under this id (merged away,
+            # then re-created) can have reached, so a page cached for that one never matches
+            "revision": conn.info.get(_REVISION_KEY, 0) << STORY_REVISION_SHIFT,
         }
         stmt = self._insert(t.stories).values(**row)
         conn.execute(
             stmt.on_conflict_do_update(
                 index_elements=[t.stories.c.id],
-                set_={**{k: getattr(stmt.excluded, k) for k in row if k not in ("id", "created_at")},
+                set_={**{k: getattr(stmt.excluded, k) for k in row if k not in ("id", "created_at", "revision")},
                       "revision": t.stories.c.revision + 1},
             )
         )

@@ -76,10 +76,18 @@ def _v3_revisions(conn: Connection) -> None:
         index.create(conn, checkfirst=True)
 
 
+def _v4_big_revisions(conn: Connection) -> None:
+    """Revisions as 64-bit integers: a new story row starts at the store revision << 20."""
+    if conn.dialect.name == "postgresql":  # SQLite integers are 64-bit already
+        conn.exec_driver_sql("ALTER TABLE stories ALTER COLUMN revision TYPE BIGINT")
+        conn.exec_driver_sql("ALTER TABLE store_state ALTER COLUMN revision TYPE BIGINT")
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "initial schema", _v1_initial),
     (2, "dirty stories", _v2_dirty_stories),
     (3, "story and store revisions for page caches; index-page indexes", _v3_revisions),
+    (4, "64-bit revisions", _v4_big_revisions),
 ]
 LATEST = MIGRATIONS[-1][0]
 

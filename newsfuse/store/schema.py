@@ -8,6 +8,7 @@ The full-text index is not here: it differs per database (see fts.py).
 from __future__ import annotations
 
 from sqlalchemy import (
+    BigInteger,
     Column,
     ForeignKey,
     Index,
@@ -75,7 +76,7 @@ stories = Table(
     Column("data", Text, nullable=False),  # contract.story_to_dict as JSON
     # bumped by every change to the row or to its members (story_articles triggers, see
     # migrations._v3_revisions): a story page rendered at revision N is current while it is N
-    Column("revision", Integer, nullable=False, server_default="0"),
+    Column("revision", BigInteger, nullable=False, server_default="0"),
 )
 # the index page's orders, each walked in index order and stopped at the page (ties by id;
 # article_count rides along so the "has articles" filter needs no table read for skipped rows)
@@ -110,7 +111,7 @@ store_state = Table(
     "store_state",
     metadata,
     Column("id", Integer, primary_key=True),
-    Column("revision", Integer, nullable=False, server_default="0"),
+    Column("revision", BigInteger, nullable=False, server_default="0"),
 )
 
 cluster_state = Table(
