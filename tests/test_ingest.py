@@ -186,6 +186,14 @@ def test_missing_inputs_and_empty_directory_are_reported(tmp_path):
     assert all(isinstance(o, InputError) and o.path in o.error for o in got)
 
 
+def test_a_url_is_refused_with_a_message_that_says_why(tmp_path):
+    """Nothing is fetched; the error says so instead of just "file not found"."""
+    got = list(iter_inputs(["https://example.com/story.html", str(tmp_path / "nope.txt")]))
+    assert [o.code for o in got] == ["NF001", "NF001"]
+    assert "never fetches URLs" in got[0].error
+    assert "never fetches URLs" not in got[1].error
+
+
 def test_read_bytes_input_sniffs_content_not_name():
     html = (FIXTURES / "page.html").read_bytes()
     (page,) = list(read_bytes_input(html, "upload.txt"))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import glob
 import os
+import re
 import stat
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -49,6 +50,10 @@ def _file_source(path: str, in_directory: bool = False) -> Source:
     try:
         st = os.stat(path)
     except FileNotFoundError:
+        if re.match(r"(?i)^(?:https?|ftp)://", path):
+            # by design: no request ever leaves the machine (docs/errors.md)
+            detail = "a URL, and newsfuse never fetches URLs; save the page and pass the file"
+            return Source(path, None, NewsfuseError("NF001", detail, path))
         return Source(path, None, NewsfuseError("NF001", "no such file", path))
     except OSError as exc:
         return Source(path, None, NewsfuseError("NF015", exc.strerror or type(exc).__name__, path))
