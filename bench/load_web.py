@@ -13,8 +13,15 @@
 2. ``newsfuse serve`` runs in its own process (uvicorn, N workers) on a free loopback port.
 3. While the load runs, the real CLI ingests fresh articles into the same store in a loop
    (``newsfuse analyze batch.jsonl --db ...``): the web app reads while the pipeline writes.
-4. C concurrent clients (httpx, asyncio) request story pages, search, the index and the JSON
-   API for S seconds. Printed: requests/s, p50/p95/p99 latency and errors per endpoint.
+4. C concurrent clients request story pages (55 %), search pages (15 %), the JSON search (10 %),
+   index pages (10 %) and JSON stories (10 %) for S seconds, each on its own keep-alive
+   connection, one request after another with no pause (a closed loop: latency includes waiting
+   for the server). Story ids and search words are drawn uniformly at random, so most story
+   pages are not in the server's page cache. The clients are a small asyncio HTTP/1.1 client on
+   uvloop with httptools' parser (``HttpConn``), not httpx: they share the server's CPUs, and
+   httpx cost as much CPU per request as the server. A response counts as an error unless it is
+   a 200 with a body. Printed: requests/s, p50/p95/p99 latency and errors per endpoint, and the
+   CPU seconds the server, the load generator, the ingest and everything else used meanwhile.
 """
 
 from __future__ import annotations
@@ -504,15 +511,24 @@ def main() -> None:
             print(f"[{kind}] {args.clients} clients for {args.seconds:g} s"
                   f"{'' if args.no_ingest else ' while the CLI ingests'}", flush=True)
             load_before = os.getloadavg()[0]
-            cpu0 = (tree_cpu(server.pid), self_cpu(), tree_cpu(ingest.pid if ingest else None), machine_cpu())
+            pg_pid = None
+            if pg_dir is not None and (pg_dir / "data" / "postmaster.pid").exists():
+                pg_pid = int((pg_dir / "data" / "postmaster.pid").read_text().split()[0])
+
+            def cpu_now() -> tuple[float, ...]:
+                return (tree_cpu(server.pid), self_cpu(), tree_cpu(ingest.pid if ingest else None), tree_cpu(pg_pid),
+                        machine_cpu())
+
+            cpu0 = cpu_now()
             lat, errors, statuses, elapsed = run_async(run_load(base, story_ids, words, args.clients, args.seconds))
-            cpu1 = (tree_cpu(server.pid), self_cpu(), tree_cpu(ingest.pid if ingest else None), machine_cpu())
-            srv_s, gen_s, ing_s, all_s = (b - a for a, b in zip(cpu0, cpu1))
+            cpu1 = cpu_now()
+            srv_s, gen_s, ing_s, pg_s, all_s = (b - a for a, b in zip(cpu0, cpu1))
             notes.append(f"{kind}: machine load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after the run "
                          f"(the load generator runs on the same {os.cpu_count()} CPUs)")
             notes.append(f"{kind}: CPU seconds during the {elapsed:.0f} s of load ({os.cpu_count()} CPUs: "
                          f"{elapsed * os.cpu_count():.0f} available): server {srv_s:.1f}, load generator {gen_s:.1f}, "
-                         f"CLI ingest {ing_s:.1f}, everything else on the machine {max(0.0, all_s - srv_s - gen_s - ing_s):.1f}; "
+                         f"CLI ingest {ing_s:.1f}, " + (f"PostgreSQL server {pg_s:.1f}, " if pg_pid else "")
+                         + f"everything else on the machine {max(0.0, all_s - srv_s - gen_s - ing_s - pg_s):.1f}; "
                          f"server {srv_s / max(1, sum(len(v) for v in lat.values())) * 1000:.2f} ms of CPU per request")
             report(kind, lat, errors, elapsed, rows)
             if ingest is not None:
