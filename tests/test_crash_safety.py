@@ -122,11 +122,11 @@ def test_rerun_changes_nothing(tmp_path):
     db, settings = tmp_path / "store.db", settings_file(tmp_path)
     finish(start_cli([tmp_path / "in"], db, settings))
     with sqlite3.connect(db) as conn:
-        before = conn.execute("SELECT id, text FROM articles ORDER BY id").fetchall()
+        before = conn.execute("SELECT id, data FROM articles ORDER BY id").fetchall()
         members = conn.execute("SELECT article_id, story_id FROM story_articles ORDER BY 1").fetchall()
     finish(start_cli([tmp_path / "in"], db, settings))
     with sqlite3.connect(db) as conn:
-        assert conn.execute("SELECT id, text FROM articles ORDER BY id").fetchall() == before
+        assert conn.execute("SELECT id, data FROM articles ORDER BY id").fetchall() == before
         assert conn.execute("SELECT article_id, story_id FROM story_articles ORDER BY 1").fetchall() == members
     check_store(db, unique_ids(files))
 
