@@ -180,3 +180,22 @@ def test_examples_from_a_pipe(examples_dir: Path, tmp_path: Path) -> None:
 def test_usage_errors_exit_2() -> None:
     assert run_cli("analyze").returncode == 2
     assert run_cli("analyze", "x.txt", "--engine", "warp").returncode == 2
+
+
+def test_articles_not_in_english_are_named_on_stderr(examples_dir: Path, tmp_path: Path) -> None:
+    """The English model still reads them, so the user is told which ones will read poorly."""
+    french = tmp_path / "depeche.txt"
+    french.write_text(
+        "Le conseil municipal de Brévanne a voté jeudi soir la fermeture du pont des Tanneurs, "
+        "après la découverte de fissures dans deux piles de l'ouvrage construit en 1962. Selon "
+        "l'adjointe chargée des travaux, les inspecteurs ont relevé ces fissures lors d'une visite "
+        "de routine. La circulation sera déviée par la rocade nord pendant au moins six semaines.",
+        encoding="utf-8",
+    )
+    done = run_cli("analyze", str(french), str(examples_dir), "--no-store")
+    assert done.returncode == 0, done.stderr.decode()
+    note = [line for line in done.stderr.decode().splitlines() if "not in English" in line]
+    assert note == [
+        "newsfuse: note: 1 article(s) not in English (fr 1); names, quotes and claims are read "
+        "with an English model and will be poor for them"
+    ]

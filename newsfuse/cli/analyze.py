@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -118,6 +118,7 @@ def analyze_command(
             f"store), {o.get('rejected', 0)} rejected, {o.get('timed_out', 0)} timed out",
             markup=False,
         )
+        _note_other_languages(analysis, stderr)
 
     from newsfuse.render import render_json, render_markdown
 
@@ -134,6 +135,21 @@ def analyze_command(
 
         print_analysis(analysis, stored_in=None if no_store else (db or "default store"))
     raise typer.Exit(1 if analysis.errors else 0)
+
+
+def _note_other_languages(analysis: Any, stderr: Any) -> None:
+    """Entities, quotes and claims come from an English spaCy model: say so when articles
+    in other languages went through it, rather than let their poor names pass silently."""
+    from collections import Counter
+
+    other = Counter(a.language for a in analysis.articles if a.language and a.language != "en")
+    if other:
+        langs = ", ".join(f"{lang} {n}" for lang, n in other.most_common())
+        stderr.print(
+            f"newsfuse: note: {sum(other.values())} article(s) not in English ({langs}); "
+            "names, quotes and claims are read with an English model and will be poor for them",
+            markup=False,
+        )
 
 
 class _progress:
