@@ -123,15 +123,11 @@ async def get_story(request: Request, story_id: str) -> Any:
     state = request.app.state.nf
     store = state.store
     key = ("api story", story_id)
-    conditional = request.headers.get("if-none-match")
-    revision = store.story_revision(story_id) if conditional or key in state.pages else None
-    if revision is not None:
-        tag = cache.etag(state.build, "api-story", revision)
-        if cache.not_modified(conditional, tag):
-            return Response(status_code=304, headers={"etag": tag, "cache-control": "no-cache"})
-        hit = state.pages.get(key, revision)
-        if hit is not None:
-            return Response(hit[0], media_type="application/json", headers={"etag": tag, "cache-control": "no-cache"})
+    kept = cache.story_revalidated(
+        state, request.headers.get("if-none-match"), key, "api-story", story_id, "application/json"
+    )
+    if kept is not None:
+        return kept
     page = store.story_page(story_id, None, parse=False)  # the revision comes with the row
     if page is None:
         raise HTTPException(404, "no such story")

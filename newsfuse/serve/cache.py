@@ -93,4 +93,27 @@ def not_modified(if_none_match: str | None, tag: str) -> bool:
     return tag in wanted or "*" in wanted
 
 
-__all__ = ["PageCache", "build_id", "etag", "not_modified", "DEFAULT_MAX_BYTES"]
+def story_revalidated(
+    state: Any, if_none_match: str | None, key: Hashable, kind: str, story_id: str, media_type: str
+) -> Any:
+    """A 304, or the cached body, when the story's revision says what the client or this
+    worker holds is current; None when the story must be read and rendered. Nothing kept and
+    nothing to revalidate: no query at all (a cold page goes straight to its reads)."""
+    from starlette.responses import Response
+
+    if not (if_none_match or key in state.pages):
+        return None
+    revision = state.store.story_revision(story_id)
+    if revision is None:
+        return None
+    tag = etag(state.build, kind, revision)
+    headers = {"etag": tag, "cache-control": "no-cache"}
+    if not_modified(if_none_match, tag):
+        return Response(status_code=304, headers=headers)
+    hit = state.pages.get(key, revision)
+    if hit is not None:
+        return Response(hit[0], media_type=media_type, headers=headers)
+    return None
+
+
+__all__ = ["PageCache", "build_id", "etag", "not_modified", "story_revalidated", "DEFAULT_MAX_BYTES"]

@@ -103,16 +103,11 @@ async def story_page(request: Request, story_id: str) -> Response:
     state = request.app.state.nf
     store = state.store
     key = ("story", story_id)
-    conditional = request.headers.get("if-none-match")
-    # nothing kept and nothing to revalidate: straight to the two reads that render the page
-    revision = store.story_revision(story_id) if conditional or key in state.pages else None
-    if revision is not None:
-        tag = cache.etag(state.build, "story", revision)
-        if cache.not_modified(conditional, tag):
-            return Response(status_code=304, headers={"etag": tag, "cache-control": "no-cache"})
-        hit = state.pages.get(key, revision)
-        if hit is not None:
-            return HTMLResponse(hit[0], headers={"etag": tag, "cache-control": "no-cache"})
+    kept = cache.story_revalidated(
+        state, request.headers.get("if-none-match"), key, "story", story_id, "text/html; charset=utf-8"
+    )
+    if kept is not None:
+        return kept
     page = store.story_page(story_id, STORY_ARTICLE_LIMIT)
     if page is None:
         raise HTTPException(404, "There is no story with this id.")
