@@ -580,13 +580,7 @@ class Store:
             sid = self._resolve(conn, story_id)
             if sid is None:
                 return []
-            return list(
-                conn.execute(
-                    select(t.story_articles.c.article_id)
-                    .where(t.story_articles.c.story_id == sid)
-                    .order_by(t.story_articles.c.position, t.story_articles.c.article_id)
-                ).scalars()
-            )
+            return list(conn.execute(t.story_members(sid)).scalars())
 
     def get_story_dict(self, story_id: str) -> dict[str, Any] | None:
         """The stored contract dict of a story (merges followed), without a dataclass round trip."""
@@ -611,13 +605,7 @@ class Store:
             ).one_or_none()
             if row is None:
                 return None
-            ids = list(
-                conn.execute(
-                    select(t.story_articles.c.article_id)
-                    .where(t.story_articles.c.story_id == sid)
-                    .order_by(t.story_articles.c.position, t.story_articles.c.article_id)
-                ).scalars()
-            )
+            ids = list(conn.execute(t.story_members(sid)).scalars())
         return self._summary(row), json.loads(row.data), ids
 
     # ------------------------------------------------------------------ revisions, story page

@@ -148,13 +148,7 @@ def dirty_ids(store: Any) -> list[str]:
 def member_ids(store: Any, story_id: str) -> list[str]:
     """The story's articles as ``story_articles`` has them (also for a never-built story)."""
     with store._read() as conn:
-        return list(
-            conn.execute(
-                select(t.story_articles.c.article_id)
-                .where(t.story_articles.c.story_id == story_id)
-                .order_by(t.story_articles.c.position, t.story_articles.c.article_id)
-            ).scalars()
-        )
+        return list(conn.execute(t.story_members(story_id)).scalars())
 
 
 def load(store: Any, story_id: str) -> DirtyStory | None:

@@ -15,9 +15,11 @@ from sqlalchemy import (
     Integer,
     LargeBinary,
     MetaData,
+    Select,
     String,
     Table,
     Text,
+    select,
 )
 
 metadata = MetaData()
@@ -182,3 +184,12 @@ __all__ = [
     "entity_stories",
     "dirty_stories",
 ]
+
+
+def story_members(story_id: str) -> Select:
+    """The articles of one story in their story order (position, then id)."""
+    return (
+        select(story_articles.c.article_id)
+        .where(story_articles.c.story_id == story_id)
+        .order_by(story_articles.c.position, story_articles.c.article_id)
+    )
