@@ -114,8 +114,9 @@ def analyze_command(
     if analysis.outcomes and not quiet:
         o = analysis.outcomes
         stderr.print(
-            f"newsfuse: {o.get('stored', 0)} stored ({o.get('already_stored', 0)} already in the "
-            f"store), {o.get('rejected', 0)} rejected, {o.get('timed_out', 0)} timed out",
+            f"newsfuse: {o.get('stored', 0) - o.get('already_stored', 0)} new, "
+            f"{o.get('already_stored', 0)} already in the store, {o.get('rejected', 0)} rejected, "
+            f"{o.get('timed_out', 0)} timed out",
             markup=False,
         )
         _note_other_languages(analysis, stderr)
