@@ -211,8 +211,11 @@ class StoryClusterer:
             self.term_df.add(p.terms)
             self.entity_df.add(p.entities)
         # exact copies skip the grouping: the near-duplicate path places them with their original
-        distinct = {text_key(p.text_words): p for p in reversed(unique) if not p.empty}
-        self._group_batch([p for p in unique if not p.empty and distinct.get(text_key(p.text_words)) is p])
+        first_of_text: dict[str, _Prepared] = {}
+        for p in unique:
+            if not p.empty:
+                first_of_text.setdefault(text_key(p.text_words), p)
+        self._group_batch(list(first_of_text.values()))
         touched: list[str] = []
         self._known_before = set(self.stories)
         for p in prepared:
