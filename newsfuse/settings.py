@@ -66,6 +66,8 @@ class ClusterSettings:
     time_half_life_days: float = 5.0
     # factor on the score of an undated article whose (mentioned) year the story lacks
     year_mismatch: float = 0.5
+    # factor on the score of two tellings centred on different names (grouping.py)
+    protagonist_mismatch: float = 0.85
     near_duplicate_jaccard: float = 0.8
     minhash_perm: int = 64
     candidates: int = 10  # stories fetched from the vector index per article (2x fully scored)

@@ -205,6 +205,28 @@ def test_pair_scores_decay_with_days_and_with_distant_years():
     assert undated[0, 1] == pytest.approx(1.0) and undated[0, 2] == pytest.approx(0.5)
 
 
+def test_tellings_centred_on_different_names_score_lower():
+    """Two DUI arrests of two players of one team: same words, same team, other protagonist."""
+    from collections import Counter
+
+    from newsfuse.cluster.grouping import leading_names, pair_scores, protagonists_differ
+
+    jackson = Counter({"jackson": 4, "chargers": 2, "san diego": 1})
+    williams = Counter({"williams": 5, "chargers": 2, "highway patrol": 2, "jackson": 1})
+    also_jackson = Counter({"jackson": 3, "vincent jackson": 1})
+    assert leading_names(jackson) == ("jackson", "chargers", "san diego")
+    assert leading_names(Counter({"jackson": 2, "chargers": 1})) == ()  # too few mentions to say
+    assert protagonists_differ(leading_names(jackson), leading_names(williams))
+    assert not protagonists_differ(leading_names(jackson), leading_names(also_jackson))
+    vecs = np.stack([np.eye(384)[0]] * 3).astype(np.float32)
+    words = [{"arrested": 1.0}] * 3
+    leads = [leading_names(c) for c in (jackson, williams, also_jackson)]
+    args = (vecs, words, words, [[], [], []], [100, 100, 100], [(), (), ()], (0.4, 0.3, 0.3, 0.05), 5.0, 0.5)
+    scores = pair_scores(*args, leads, 0.85)
+    assert scores[0, 1] == pytest.approx(0.85) and scores[0, 2] == pytest.approx(1.0)
+    assert pair_scores(*args, leads, 1.0)[0, 1] == pytest.approx(1.0)  # the factor off
+
+
 def test_time_decay_keeps_a_later_similar_event_apart(corpus):
     """A new quake near Valparaiso in June is a new story, not the March one."""
     from newsfuse.extract import annotate

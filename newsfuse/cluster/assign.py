@@ -41,7 +41,13 @@ from datetime import date
 import numpy as np
 
 from newsfuse.cluster.features import normalise_entity, valid_date
-from newsfuse.cluster.grouping import MAX_GROUP_BATCH, complete_link_groups, pair_scores
+from newsfuse.cluster.grouping import (
+    MAX_GROUP_BATCH,
+    complete_link_groups,
+    leading_names,
+    pair_scores,
+    protagonists_differ,
+)
 from newsfuse.cluster.index import StoryIndex
 from newsfuse.cluster.lexical import DocumentFrequencies, content_terms, cosine, weighted, words
 from newsfuse.cluster.naming import story_label, story_title
@@ -298,6 +304,8 @@ class StoryClusterer:
                 weights,
                 s.time_half_life_days,
                 s.year_mismatch,
+                [leading_names(p.entities) for p in chunk],
+                s.protagonist_mismatch,
             )
             for p, label in zip(chunk, complete_link_groups(scores, s.group_threshold)):
                 group = start + label
@@ -467,6 +475,10 @@ class StoryClusterer:
             decay = 0.5 ** (gap / max(self.settings.time_half_life_days, 1e-6))
         elif p.years and story.latest and self._years_disagree(p.years, story):
             decay = self.settings.year_mismatch  # undated, and the years say 2008 vs 2013
+        if self.settings.protagonist_mismatch < 1.0 and protagonists_differ(
+            leading_names(p.entities), leading_names(story.entities)
+        ):
+            decay *= self.settings.protagonist_mismatch
         return emb, lex, ent, num, decay
 
     @staticmethod

@@ -15,7 +15,7 @@ are grouped in consecutive chunks of ``MAX_GROUP_BATCH`` so memory stays bounded
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 from scipy.cluster.hierarchy import fcluster, linkage
@@ -57,6 +57,21 @@ def years_disagree(a: Sequence[int], b: Sequence[int]) -> bool:
     return not set(a) & set(b)
 
 
+def leading_names(entities: Mapping[str, float], k: int = 3) -> tuple[str, ...]:
+    """The ``k`` most mentioned entity keys, when the first is mentioned at least twice (one
+    mention names no protagonist); ties keep the order of first mention."""
+    if not entities:
+        return ()
+    top = sorted(entities.items(), key=lambda kv: -kv[1])[:k]
+    return tuple(key for key, _ in top) if top[0][1] >= 3 else ()
+
+
+def protagonists_differ(a: Sequence[str], b: Sequence[str]) -> bool:
+    """Two tellings centred on different names: neither's most mentioned name is among the
+    other's leading names (one DUI arrest of Vincent Jackson, another of Jamal Williams)."""
+    return bool(a and b) and a[0] not in b and b[0] not in a
+
+
 def pair_scores(
     vectors: np.ndarray,
     term_vectors: Sequence[dict[str, float]],
@@ -67,6 +82,8 @@ def pair_scores(
     weights: tuple[float, float, float, float],
     half_life_days: float,
     year_mismatch: float,
+    leads: Sequence[Sequence[str]] = (),
+    protagonist_mismatch: float = 1.0,
 ) -> np.ndarray:
     """The clusterer's score for every pair of articles (article vs article instead of
     article vs story): weighted embedding, tf-idf, entity and number similarity, damped by
@@ -88,6 +105,13 @@ def pair_scores(
         for j in undated[x + 1 :]:
             if years_disagree(years[i], years[j]):
                 decay[i, j] = decay[j, i] = year_mismatch
+    if protagonist_mismatch < 1.0 and leads:
+        led = [i for i in range(n) if leads[i]]
+        for x, i in enumerate(led):
+            for j in led[x + 1 :]:
+                if protagonists_differ(leads[i], leads[j]):
+                    decay[i, j] *= protagonist_mismatch
+                    decay[j, i] = decay[i, j]
     scores = raw * decay
     np.fill_diagonal(scores, 1.0)
     return scores
