@@ -8,7 +8,8 @@
 # Uses Debian's `postgresql` package (installed with apt-get when missing and we are root).
 # The server runs as a non-root user (`postgres` when we are root: PostgreSQL refuses root),
 # listens on 127.0.0.1 only, on a free port, with trust authentication: a test server, not a
-# production setup. PG_FAST=1 turns fsync off (tests only: it trades crash safety for speed).
+# production setup. PG_FAST=1 turns fsync off (tests only: it trades crash safety for speed);
+# PG_OPTS adds server options (e.g. "-c shared_preload_libraries=pg_stat_statements").
 # The URL is the last line on stdout; everything else goes to stderr.
 set -euo pipefail
 
@@ -58,6 +59,7 @@ case "$cmd" in
     if [[ $(id -u) -eq 0 ]]; then chown postgres "$DIR/sock"; fi
     OPTS="-c listen_addresses=127.0.0.1 -p $PORT -k $DIR/sock -c max_connections=200 -c shared_buffers=128MB"
     [[ "${PG_FAST:-0}" == "1" ]] && OPTS="$OPTS -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+    OPTS="$OPTS ${PG_OPTS:-}"
     as_server_user "$BIN/pg_ctl" -D "$DIR/data" -o "$OPTS" -l "$DIR/server.log" -w -t 60 start >&2 \
       || { cat "$DIR/server.log" >&2; exit 1; }
     echo "$PORT" >"$DIR/port"
