@@ -118,6 +118,7 @@ def test_search_finds_names_words_and_prefixes_and_survives_syntax(store):
     for h in hits:
         for start, end in h.marks:
             assert h.snippet[start:end].lower().startswith("brandt")
+    assert any(h.marks for h in hits if h.kind == "article")  # the matched word is marked
     # stemming and prefixes: "crack" finds "cracks", "orch" finds "orchard"
     assert any(h.id == arts[0].id for h in store.search("crack"))
     assert any(h.story_id == "story-orchard" for h in store.search("orch"))
@@ -400,3 +401,52 @@ def test_index_orders_break_ties_the_same_way_on_every_page(store):
         paged = [s.id for off in range(0, 7, 3) for s in store.list_stories(order=order, limit=3, offset=off)]
         assert sorted(paged) == sorted(s.id for s in stories), order
         assert paged == [s.id for s in store.list_stories(order=order, limit=10)], order
+
+
+@pytest.mark.postgres
+def test_reads_come_back_after_the_server_dropped_their_connections(pg_url):
+    """The read pool does not ping before each read (engine.py): when the server drops its
+    connections (a restart, an admin, a network cut), the revision checks retry by themselves
+    and the next page's reads get fresh connections; nothing stored is lost."""
+    import psycopg
+    from sqlalchemy.exc import DBAPIError
+
+    with open_store(pg_url) as store:
+        arts, ann, story, asg = bridge_batch()
+        store.save_batch(arts, ann, [story], asg, b"state")
+        revision = store.revision()
+        stories = store.list_stories()
+        assert stories and revision > 0
+        with psycopg.connect(pg_url, autocommit=True) as admin:
+            dropped = admin.execute(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            ).fetchone()[0]
+        assert dropped >= 1  # the pooled read connection really was cut
+        assert store.revision() == revision  # retried on a fresh connection
+        try:
+            again = store.list_stories()
+        except DBAPIError:  # a block of reads may fail once on a dead connection ...
+            again = store.list_stories()  # ... and the next one reconnects
+        assert [s.id for s in again] == [s.id for s in stories]
+
+
+def test_postgres_snippets_mark_the_stemmed_words_near_the_first_match():
+    """PostgreSQL hits get their snippet from ``fts.headline`` (ts_headline cost most of a
+    search): the words the query's lexemes stem to are marked, from a little before the first."""
+    from newsfuse.store.fts import headline, lexeme_pattern
+
+    words = lexeme_pattern("'evacu' & 'citi':*")  # what to_tsquery('english', 'evacuation & city:*') prints
+    body = " ".join(f"filler{i}" for i in range(60)) + " The cities were evacuated on Monday; the evacuation ended."
+    snippet, marks = headline(body, words)
+    assert snippet.startswith("…filler")
+    assert [snippet[a:b] for a, b in marks] == ["cities", "evacuated", "evacuation"]
+    assert snippet.endswith("ended.")
+    # nothing to mark: the opening words, no marks; nothing at all: empty
+    assert headline("Storm hits the coast.", words) == ("Storm hits the coast.", [])
+    assert headline("", words) == ("", [])
+    assert lexeme_pattern("") is None and headline("Two words", None) == ("Two words", [])
+    # a quote in a lexeme is data, not a pattern
+    assert lexeme_pattern("'o''brien':*").first("Mr O'Brien said") == 3
+    # a stem inside a word is no match; the earliest word that starts with a stem is
+    assert lexeme_pattern("'citi'").first("Electricity in the city") == 19

@@ -18,6 +18,7 @@ from typing import Any, Iterable, Iterator, Sequence
 
 from sqlalchemy import bindparam, delete, func, select, text, update
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import DBAPIError
 
 from newsfuse.render.contract import (
     annotations_from_dict,
@@ -124,14 +125,21 @@ class Store:
 
     def _scalar(self, stmt: Any) -> Any:
         """One SELECT, one value: no transaction around it (a single statement reads one
-        consistent snapshot anyway); the cheapest read, for the revision checks."""
+        consistent snapshot anyway); the cheapest read, for the revision checks. Tried again
+        once on a connection the server dropped (the read pool does not ping, engine.py)."""
         lock = self._mem_lock or contextlib.nullcontext()
-        with lock, self.read_engine.connect() as conn:
-            conn.execution_options(**{SINGLE_READ_OPTION: True})
+        for attempt in (1, 2):
             try:
-                return conn.execute(stmt).scalar()
-            finally:
-                conn.rollback()
+                with lock, self.read_engine.connect() as conn:
+                    conn.execution_options(**{SINGLE_READ_OPTION: True})
+                    try:
+                        return conn.execute(stmt).scalar()
+                    finally:
+                        conn.rollback()
+            except DBAPIError as exc:
+                if attempt == 2 or not exc.connection_invalidated:
+                    raise
+        return None  # pragma: no cover - the loop returns or raises
 
     @contextlib.contextmanager
     def _write(self) -> Iterator[Connection]:
