@@ -23,6 +23,7 @@ _MARKERS = str.maketrans("", "", MARK_START + MARK_END)
 _TOKEN = re.compile(r"\w{1,60}")
 MAX_QUERY_TOKENS = 12
 MAX_BODY_CHARS = 200_000
+HEADLINE_CHARS = 2_000  # PostgreSQL: the part of a hit's body its snippet is cut from
 
 
 @dataclass
@@ -160,6 +161,67 @@ def _split_marks(marked: str) -> tuple[str, list[tuple[int, int]]]:
     return "".join(out), marks
 
 
+_LEXEME = re.compile(r"'((?:[^']|'')+)'")
+SNIPPET_CHARS = 200  # about the 24 words FTS5's snippet() gives SQLite hits
+SNIPPET_LEAD_CHARS = 60  # kept before the first marked word
+
+
+@dataclass
+class QueryWords:
+    """The words a PostgreSQL tsquery matches, for marking snippets: each lexeme is a stem
+    (``evacu``, ``citi``), and a word matches when it starts with the stem (a stem's trailing
+    ``i`` may be the word's ``y``). Close to the english configuration, and cheap: this runs
+    for every hit of every uncached PostgreSQL search."""
+
+    stems: list[str]
+    pattern: re.Pattern[str]
+
+    def first(self, body: str) -> int:
+        """Where the first matching word starts in ``body`` (-1: none). Plain ``str.find``
+        over the lower-cased text; the regex runs on the short snippet only."""
+        lower = body.lower()
+        best = -1
+        for stem in self.stems:
+            probe = stem[:-1] if stem.endswith("i") and len(stem) > 1 else stem
+            at = lower.find(probe)
+            while at != -1 and (best == -1 or at < best):
+                starts_word = at == 0 or not (lower[at - 1].isalnum() or lower[at - 1] == "_")
+                if starts_word and (probe == stem or lower[at + len(probe) : at + len(probe) + 1] in ("i", "y")):
+                    best = at
+                    break
+                at = lower.find(probe, at + 1)
+        return best
+
+
+def lexeme_pattern(tsquery_text: str) -> QueryWords | None:
+    """QueryWords of a tsquery as PostgreSQL prints it (``'evacu' & 'citi':*``); None when it
+    holds no lexeme (a query of stop words)."""
+    stems = sorted({lex.replace("''", "'").lower() for lex in _LEXEME.findall(tsquery_text or "")}, key=len, reverse=True)
+    if not stems:
+        return None
+    alternatives = [re.escape(st[:-1]) + "[iy]" if st.endswith("i") else re.escape(st) for st in stems]
+    return QueryWords(stems, re.compile(r"\b(?:" + "|".join(alternatives) + r")\w*", re.I))
+
+
+def headline(body: str, words: QueryWords | None) -> tuple[str, list[tuple[int, int]]]:
+    """About SNIPPET_CHARS of ``body`` from a little before its first matching word, cut at
+    spaces, and the spans of the matching words in it; the opening when nothing matches."""
+    pos = max(words.first(body), 0) if words is not None else 0
+    start = 0
+    if pos > SNIPPET_LEAD_CHARS:
+        start = body.find(" ", pos - SNIPPET_LEAD_CHARS, pos) + 1  # 0 (no space) keeps the word whole
+        start = start or pos
+    end = start + SNIPPET_CHARS
+    if end >= len(body):
+        end = len(body)
+    else:
+        cut = body.rfind(" ", max(pos, start) + 1, end)
+        end = cut if cut > 0 else end
+    snippet = ("…" if start > 0 else "") + " ".join(body[start:end].split()) + ("…" if end < len(body) else "")
+    marks = [(m.start(), m.end()) for m in words.pattern.finditer(snippet)] if words is not None else []
+    return snippet, marks
+
+
 def search(conn: Connection, query: str, limit: int = 20) -> list[RawHit]:
     """Best documents for ``query`` (all words must match; the last one as a prefix)."""
     tokens = query_tokens(query)
@@ -167,38 +229,49 @@ def search(conn: Connection, query: str, limit: int = 20) -> list[RawHit]:
         return []
     limit = max(1, min(int(limit), 200))
     if conn.dialect.name == "sqlite":
-        match = " ".join(f'"{t}"' for t in tokens[:-1]) + f' "{tokens[-1]}"*'
-        # rank first, then cut snippets for the top ``limit`` only: in one SELECT, SQLite
-        # computes snippet() (which re-tokenizes the whole body) for every match before sorting
-        rows = conn.execute(
-            text(
-                "WITH top AS (SELECT rowid AS r, bm25(search_fts, 4.0, 1.0) AS score"
-                "   FROM search_fts WHERE search_fts MATCH :m ORDER BY score LIMIT :n)"
-                " SELECT d.kind, d.ref_id, d.story_id, d.title,"
-                " snippet(search_fts, 1, char(2), char(3), '…', 24) AS snip"
-                " FROM top JOIN search_fts ON search_fts.rowid = top.r JOIN search_docs d ON d.rowid = top.r"
-                " WHERE search_fts MATCH :m"
-                " ORDER BY top.score, top.r"
-            ),
-            {"m": match.strip(), "n": limit},
-        ).all()
-    else:
-        tsq = " & ".join(tokens[:-1] + [tokens[-1] + ":*"])
-        rows = conn.execute(
-            text(
-                "WITH q AS (SELECT to_tsquery('english', :q) AS q),"
-                " top AS (SELECT d.kind, d.ref_id, d.story_id, d.title, d.body,"
-                "   ts_rank_cd(d.tsv, q.q) AS rank"
-                "   FROM search_docs d, q WHERE d.tsv @@ q.q ORDER BY rank DESC LIMIT :n)"
-                " SELECT top.kind, top.ref_id, top.story_id, top.title,"
-                "   ts_headline('english', left(top.body, 20000), q.q,"
-                "     'StartSel=\x02, StopSel=\x03, MaxWords=30, MinWords=12, MaxFragments=1') AS snip"
-                " FROM top, q ORDER BY top.rank DESC"
-            ),
-            {"q": tsq, "n": limit},
-        ).all()
-    hits = []
-    for kind, ref_id, story_id, title, snip in rows:
-        plain, marks = _split_marks(snip or "")
-        hits.append(RawHit(kind, ref_id, story_id, title, plain, marks))
-    return hits
+        return _search_sqlite(conn, tokens, limit)
+    return _search_postgres(conn, tokens, limit)
+
+
+def _search_sqlite(conn: Connection, tokens: list[str], limit: int) -> list[RawHit]:
+    match = " ".join(f'"{t}"' for t in tokens[:-1]) + f' "{tokens[-1]}"*'
+    # rank first, then cut snippets for the top ``limit`` only: in one SELECT, SQLite
+    # computes snippet() (which re-tokenizes the whole body) for every match before sorting
+    rows = conn.execute(
+        text(
+            "WITH top AS (SELECT rowid AS r, bm25(search_fts, 4.0, 1.0) AS score"
+            "   FROM search_fts WHERE search_fts MATCH :m ORDER BY score LIMIT :n)"
+            " SELECT d.kind, d.ref_id, d.story_id, d.title,"
+            " snippet(search_fts, 1, char(2), char(3), '…', 24) AS snip"
+            " FROM top JOIN search_fts ON search_fts.rowid = top.r JOIN search_docs d ON d.rowid = top.r"
+            " WHERE search_fts MATCH :m"
+            " ORDER BY top.score, top.r"
+        ),
+        {"m": match.strip(), "n": limit},
+    ).all()
+    return [RawHit(kind, ref_id, story_id, title, *_split_marks(snip or "")) for kind, ref_id, story_id, title, snip in rows]
+
+
+def _search_postgres(conn: Connection, tokens: list[str], limit: int) -> list[RawHit]:
+    tsq = " & ".join(tokens[:-1] + [tokens[-1] + ":*"])
+    # ts_rank reads each match's tsvector once (ts_rank_cd also walks its positions). The
+    # snippet is cut here (``headline``), not by ts_headline: re-parsing each hit's text made
+    # ts_headline ~8 of the ~10 ms of an uncached search of 50 hits (docs/web.md, "Load"). The
+    # query's own lexemes, as PostgreSQL stemmed them, say which words to mark.
+    rows = conn.execute(
+        text(
+            "WITH q AS (SELECT to_tsquery('english', :q) AS q),"
+            " top AS (SELECT d.id, d.kind, d.ref_id, d.story_id, d.title, d.body,"
+            "   ts_rank(d.tsv, q.q) AS rank"
+            "   FROM search_docs d, q WHERE d.tsv @@ q.q ORDER BY rank DESC, d.id LIMIT :n)"
+            f" SELECT top.kind, top.ref_id, top.story_id, top.title, left(top.body, {HEADLINE_CHARS}),"
+            "   q.q::text"
+            " FROM top, q ORDER BY top.rank DESC, top.id"
+        ),
+        {"q": tsq, "n": limit},
+    ).all()
+    words = lexeme_pattern(rows[0][5]) if rows else None
+    return [
+        RawHit(kind, ref_id, story_id, title, *headline(body or "", words))
+        for kind, ref_id, story_id, title, body, _ in rows
+    ]
