@@ -105,6 +105,7 @@ class _Prepared:
     text_words: list[str]  # tokens of the body (shingles, exact-copy key)
     years: tuple[int, ...]  # publication year and the years the text mentions
     empty: bool
+    leads: tuple[str, ...] = ()  # most mentioned names (grouping.leading_names)
 
 
 def _vector(value: object) -> np.ndarray:
@@ -151,6 +152,7 @@ def _story_as_item(story: StoryProfile) -> _Prepared:
         text_words=[],
         years=tuple(story.years),
         empty=False,
+        leads=leading_names(story.entities),
     )
 
 
@@ -171,7 +173,7 @@ class StoryClusterer:
         self.seq = 0
         self._known_before: set[str] = set()  # stories that existed before the current batch
         self._postings_bound = 0
-        self._cache: dict[str, tuple[int, dict[str, float], dict[str, float]]] = {}
+        self._cache: dict[str, tuple[int, dict[str, float], dict[str, float], tuple[str, ...]]] = {}
         # this batch's groups (grouping.py): article -> group, group -> members and story
         self._group_of: dict[str, int] = {}
         self._group_members: dict[int, list[_Prepared]] = {}
@@ -281,6 +283,7 @@ class StoryClusterer:
             day=day,
             years=_years(day, title, text),
             empty=not (title.strip() or text.strip()),
+            leads=leading_names(ents),
         )
 
     def _group_batch(self, prepared: list[_Prepared]) -> None:
@@ -304,7 +307,7 @@ class StoryClusterer:
                 weights,
                 s.time_half_life_days,
                 s.year_mismatch,
-                [leading_names(p.entities) for p in chunk],
+                [p.leads for p in chunk],
                 s.protagonist_mismatch,
             )
             for p, label in zip(chunk, complete_link_groups(scores, s.group_threshold)):
@@ -339,6 +342,7 @@ class StoryClusterer:
             text_words=[],
             years=tuple(years),
             empty=False,
+            leads=leading_names(entities),
         )
 
     def _place(self, p: _Prepared, out: StoryAssignment) -> str:
@@ -464,7 +468,7 @@ class StoryClusterer:
         """(embedding, tfidf, entities, numbers, decay) for one article against one story."""
         if emb is None:
             emb = float(self._embedding_sims(p.vec, [story])[0])
-        story_terms, story_ents = self._story_vectors(story)
+        story_terms, story_ents, story_leads = self._story_vectors(story)
         lex = cosine(article_terms, story_terms)
         ent = cosine(article_ents, story_ents)
         shared = sum(1 for x in set(p.numbers) if x in story.numbers)
@@ -475,9 +479,7 @@ class StoryClusterer:
             decay = 0.5 ** (gap / max(self.settings.time_half_life_days, 1e-6))
         elif p.years and story.latest and self._years_disagree(p.years, story):
             decay = self.settings.year_mismatch  # undated, and the years say 2008 vs 2013
-        if self.settings.protagonist_mismatch < 1.0 and protagonists_differ(
-            leading_names(p.entities), leading_names(story.entities)
-        ):
+        if self.settings.protagonist_mismatch < 1.0 and protagonists_differ(p.leads, story_leads):
             decay *= self.settings.protagonist_mismatch
         return emb, lex, ent, num, decay
 
@@ -497,17 +499,19 @@ class StoryClusterer:
         raw = s.weight_embedding * emb + s.weight_lexical * lex + s.weight_entities * ent + s.weight_numbers * num
         return raw * decay
 
-    def _story_vectors(self, story: StoryProfile) -> tuple[dict[str, float], dict[str, float]]:
-        """idf-weighted word and entity vectors of a story, cached until it changes."""
+    def _story_vectors(self, story: StoryProfile) -> tuple[dict[str, float], dict[str, float], tuple[str, ...]]:
+        """idf-weighted word and entity vectors of a story and its leading names, cached
+        until it changes."""
         cached = self._cache.get(story.id)
         if cached is not None and cached[0] == story.n:
-            return cached[1], cached[2]
+            return cached[1], cached[2], cached[3]
         tv = weighted(story.terms, self.term_df)
         ev = weighted(story.entities, self.entity_df)
-        self._cache[story.id] = (story.n, tv, ev)
+        leads = leading_names(story.entities)
+        self._cache[story.id] = (story.n, tv, ev, leads)
         if len(self._cache) > 4 * max(len(self.stories), 1000):
             self._cache.clear()
-        return tv, ev
+        return tv, ev, leads
 
     def _consolidate(self, out: StoryAssignment) -> None:
         """Second look at the small stories this batch opened: an article that arrived before

@@ -15,7 +15,9 @@ are grouped in consecutive chunks of ``MAX_GROUP_BATCH`` so memory stays bounded
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Mapping, Sequence
+from operator import itemgetter
 
 import numpy as np
 from scipy.cluster.hierarchy import fcluster, linkage
@@ -62,7 +64,7 @@ def leading_names(entities: Mapping[str, float], k: int = 3) -> tuple[str, ...]:
     mention names no protagonist); ties keep the order of first mention."""
     if not entities:
         return ()
-    top = sorted(entities.items(), key=lambda kv: -kv[1])[:k]
+    top = heapq.nlargest(k, entities.items(), key=itemgetter(1))  # stable: first mention wins ties
     return tuple(key for key, _ in top) if top[0][1] >= 3 else ()
 
 
