@@ -173,20 +173,20 @@ class QueryWords:
     ``i`` may be the word's ``y``). Close to the english configuration, and cheap: this runs
     for every hit of every uncached PostgreSQL search."""
 
-    stems: list[str]
+    probes: list[tuple[str, bool]]  # (stem without a trailing "i", whether an "i"/"y" must follow)
     pattern: re.Pattern[str]
 
     def first(self, body: str) -> int:
         """Where the first matching word starts in ``body`` (-1: none). Plain ``str.find``
-        over the lower-cased text; the regex runs on the short snippet only."""
+        over the lower-cased text (measured: about half the time of the regex over 2,000
+        characters); the regex runs on the short snippet only."""
         lower = body.lower()
         best = -1
-        for stem in self.stems:
-            probe = stem[:-1] if stem.endswith("i") and len(stem) > 1 else stem
+        for probe, iy in self.probes:
             at = lower.find(probe)
             while at != -1 and (best == -1 or at < best):
                 starts_word = at == 0 or not (lower[at - 1].isalnum() or lower[at - 1] == "_")
-                if starts_word and (probe == stem or lower[at + len(probe) : at + len(probe) + 1] in ("i", "y")):
+                if starts_word and (not iy or lower[at + len(probe) : at + len(probe) + 1] in ("i", "y")):
                     best = at
                     break
                 at = lower.find(probe, at + 1)
@@ -199,8 +199,9 @@ def lexeme_pattern(tsquery_text: str) -> QueryWords | None:
     stems = sorted({lex.replace("''", "'").lower() for lex in _LEXEME.findall(tsquery_text or "")}, key=len, reverse=True)
     if not stems:
         return None
-    alternatives = [re.escape(st[:-1]) + "[iy]" if st.endswith("i") else re.escape(st) for st in stems]
-    return QueryWords(stems, re.compile(r"\b(?:" + "|".join(alternatives) + r")\w*", re.I))
+    probes = [(st[:-1], True) if st.endswith("i") and len(st) > 1 else (st, False) for st in stems]
+    alternatives = [re.escape(probe) + ("[iy]" if iy else "") for probe, iy in probes]
+    return QueryWords(probes, re.compile(r"\b(?:" + "|".join(alternatives) + r")\w*", re.I))
 
 
 def headline(body: str, words: QueryWords | None) -> tuple[str, list[tuple[int, int]]]:
