@@ -9,10 +9,8 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-SHARED = Path(os.environ.get("NEWSFUSE_SHARED", ROOT.parent / "shared"))
-SEEDS = SHARED / "seeds"
-DATA = SHARED / "data"
+from tests.shared_data import DATA, ROOT, SEEDS, SHARED  # noqa: F401  (one place for the real data)
+
 EXAMPLES = ROOT / "examples"
 FIXTURES = ROOT / "tests" / "fixtures"
 

@@ -20,9 +20,10 @@ import pytest
 from newsfuse.cluster import StoryClusterer, cluster_items
 from newsfuse.cluster.features import clean_title, valid_date
 from newsfuse.types import Article, ClusterItem
+from tests.shared_data import DATA as SHARED
+from tests.shared_data import SEEDS
 
 FIXTURE = Path(__file__).parent / "fixtures" / "cluster" / "events.jsonl"
-SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 
 
 @pytest.fixture(scope="module")
@@ -314,9 +315,6 @@ def test_eval_on_allsides_beats_both_baselines():
     assert ours > systems["tfidf_agglomerative"]["bcubed_f1"]
     assert ours > systems["embeddings_hdbscan"]["bcubed_f1"]
     assert ours >= 0.88
-
-
-SEEDS = Path(__file__).resolve().parents[1].parent / "shared" / "seeds"
 
 
 @pytest.mark.skipif(not SEEDS.exists(), reason="seeds not present")

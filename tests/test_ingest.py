@@ -14,11 +14,10 @@ from newsfuse.errors import ERROR_CODES
 from newsfuse.ingest import article_id, iter_inputs, read_bytes_input, source_from_name
 from newsfuse.settings import IngestSettings
 from newsfuse.types import Article, InputError
+from tests.shared_data import DATA, SEEDS
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures" / "ingest"
-SEEDS = ROOT.parent / "shared" / "seeds"
-DATA = ROOT.parent / "shared" / "data"
 
 
 def articles(outcomes):

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from newsfuse.extract import annotate, link_entities
 from newsfuse.types import Alias, Article, Entity
-
-SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+from tests.shared_data import SEEDS
 
 
 def article(text: str, id: str) -> Article:

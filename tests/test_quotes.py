@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import time
-from pathlib import Path
 
 import pytest
 
 from newsfuse.extract import annotate, link_entities
 from newsfuse.types import Article
-
-SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+from tests.shared_data import SEEDS
 
 
 def article(text: str, id: str = "a1", published: str | None = "2025-03-12") -> Article:

@@ -11,8 +11,8 @@ import pytest
 from newsfuse.repair import KINDS, apply_repairs, repair_article, repair_text
 from newsfuse.settings import RepairSettings
 from newsfuse.types import Article
+from tests.shared_data import SEEDS
 
-SEEDS = Path(__file__).resolve().parents[1].parent / "shared" / "seeds"
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "repair" / "clean"
 
 

@@ -17,8 +17,7 @@ from newsfuse.evaluation.repair import (
     score_clean,
     score_damage,
 )
-
-DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+from tests.shared_data import DATA
 
 
 def _fixture_texts() -> list[tuple[str, str]]:
