@@ -71,6 +71,14 @@ def test_repairs_real_damage(damaged: str, expected: str) -> None:
     assert _fixed(damaged) == expected
 
 
+def test_mojibake_left_alone_by_a_collapsed_space_is_fixed_in_the_same_repair() -> None:
+    # found by test_repair_properties: ftfy will not read "\xa0â€™" here, but reads the "â€™"
+    # the whitespace pass leaves; a second repair used to change the text again
+    once = repair_text("” \u00a0â€™ ").text
+    assert once == "” ’"
+    assert repair_text(once).text == once
+
+
 def test_caption_with_credit_is_removed_between_paragraphs() -> None:
     text = ("The bridge reopened on Tuesday after two years of work.\n\n"
             "Workers on the new span in the spring.Credit…Jane Roe for The Daily Ledger\n\n"

@@ -82,7 +82,10 @@ def repair_text(text: str, settings: RepairSettings | None = None) -> RepairResu
         changed = run(flood_edits)  # hostile floods of one word first: the rest is then small
         run(mojibake_edits)
         run(invisible_edits)
-        _until_stable(lambda: run(whitespace_edits))
+        if _until_stable(lambda: run(whitespace_edits)):
+            # a collapsed space can leave a mojibake sequence ftfy only reads right on its own
+            # ("\xa0â€™" is not a mangled ’, "â€™" is): look again, or a second repair would
+            run(mojibake_edits)
         changed += run(debris_pass) + run(hyphen_edits) + run(punctuation_space_edits)
         changed += run(quote_edits) + run(glued_edits)
         changed += run(lambda t: loop_edits(t, s.max_loop_words))  # new loops: next round
