@@ -174,13 +174,13 @@ def test_missing_input_is_reported_not_sharded(tmp_path):
 
 
 def test_gpu_split_embedding_matches_bundled_model():
-    """Tokenize-then-encode (the GPU layout) gives the vectors newsfuse.embed gives, on CPU."""
-    from newsfuse.embed import embed
+    """Tokenize-then-encode (the GPU layout) gives the vectors of the torch encoder, on CPU."""
+    from newsfuse.embed import TorchEncoder
     from newsfuse.scale.gpu_embed import embed_texts
 
     texts = ["Port workers ended a nine-day strike on Monday.", "Short.",
              "The council voted 7 to 2 to approve the budget, which rises by 4 percent."]
-    a, b = embed_texts(texts, device="cpu"), embed(texts)
+    a, b = embed_texts(texts, device="cpu"), TorchEncoder().encode(texts, 64)
     assert a.shape == b.shape == (3, 384)
     assert (a * b).sum(axis=1).min() > 0.999
 

