@@ -64,14 +64,14 @@ def main() -> None:
     from newsfuse.crosscheck import build_story
     from newsfuse.crosscheck import crosscheck_story as run_crosscheck
     from newsfuse.crosscheck.align import embedding_budget
-    from newsfuse.embed import load_model
+    from newsfuse.embed import backend as embedding_backend
     from newsfuse.evaluation.story_stages import ingest_dicts
     from newsfuse.extract import annotate, link_entities
     from newsfuse.repair import repair_article
     from newsfuse.settings import Settings
 
     settings = Settings()
-    load_model()  # model loading is a one-off per process, not per story
+    embedding_backend()  # model loading is a one-off per process, not per story
     nlp = spacy.load(settings.extract.spacy_model, exclude=["parser", "lemmatizer", "attribute_ruler", "tagger", "senter"])
     rows = []
     for size in [int(s) for s in args.sizes.split(",") if s.strip()]:

@@ -103,6 +103,9 @@ class OnnxEncoder:
         options = onnxruntime.SessionOptions()
         if threads:
             options.intra_op_num_threads = threads
+        # idle threads sleep instead of spinning: the encoder shares its CPUs with a web server
+        # (uploads embed in the server process) or runs beside one (the CLI); see docs/web.md
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         # the basic level: the extended fusions were slower on this int8 graph (~15 %)
         options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_BASIC
         self.session = onnxruntime.InferenceSession(
