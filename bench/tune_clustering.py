@@ -14,12 +14,14 @@ files in a few seconds. The figure it prints for the default settings is the fig
     python bench/tune_clustering.py --split half            # odd/even gold stories apart
 
 The cache (``--cache``, default ``/tmp/newsfuse-tune``) is keyed by the data file's size and
-time; delete it after a change to repair, extract or the embedded text.
+time and by the embedding backend (``$NEWSFUSE_EMBED_BACKEND``, onnx by default); delete it
+after a change to repair, extract or the embedded text.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import pickle
 import sys
 import time
@@ -52,7 +54,8 @@ def build_items(path: Path, batch_size: int) -> tuple[list, dict[str, str], dict
 
 def load(path: Path, cache: Path) -> tuple[list, dict[str, str], dict[str, str]]:
     stat = path.stat()
-    key = cache / f"{path.stem}-{stat.st_size}-{int(stat.st_mtime)}.pkl"
+    backend = os.environ.get("NEWSFUSE_EMBED_BACKEND") or "onnx"
+    key = cache / f"{path.stem}-{stat.st_size}-{int(stat.st_mtime)}-{backend}.pkl"
     if key.exists():
         return pickle.loads(key.read_bytes())
     t = time.perf_counter()
