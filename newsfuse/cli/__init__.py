@@ -32,7 +32,14 @@ app.add_typer(eval_cmd.app, name="eval")
 
 
 def main() -> None:
+    from newsfuse.embed import configured_backend
+
     for stream in (sys.stdout, sys.stderr):
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(encoding="utf-8", errors="replace")
+    try:
+        configured_backend()  # a bad $NEWSFUSE_EMBED_BACKEND stops every command here, not mid-run
+    except ValueError as exc:
+        print(f"newsfuse: {exc}", file=sys.stderr)
+        sys.exit(2)
     app()
