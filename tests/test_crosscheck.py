@@ -141,6 +141,31 @@ def test_differently_worded_counts_conflict_across_unaligned_sentences():
     assert claim_with(run.claims, "Seven people were treated in hospital").status == "corroborated"
 
 
+def test_a_quote_of_two_sentences_aligns_sentence_with_sentence():
+    """Both outlets quote the mayor's two sentences. Each sentence is aligned with its own
+    copy; the first sentence of one outlet never stands as evidence for the second sentence
+    of the other (the whole quote used to be compared for every sentence it touched)."""
+    run = run_story(
+        [
+            {"source": "Coast Record", "title": "Harbour wall repaired", "published": "2025-08-14",
+             "text": "Work on the Calder harbour wall ended on Thursday. \u201cWe have rebuilt the "
+                     "wall stone by stone. The fishing fleet can come home before the autumn "
+                     "storms,\u201d said Mayor Ines Halloran."},
+            {"source": "Bay Courier", "title": "Calder harbour wall finished", "published": "2025-08-14",
+             "text": "Mayor Ines Halloran opened the repaired Calder harbour wall on Thursday. "
+                     "\u201cWe have rebuilt the wall stone by stone. The fishing fleet can come home "
+                     "before the autumn storms,\u201d she told residents at the quay."},
+        ],
+        with_brief=False,
+    )
+    assert_evidence_spans(run)
+    for first, second in (("rebuilt the wall", "fishing fleet"), ("fishing fleet", "rebuilt the wall")):
+        claim = claim_with(run.claims, first)
+        assert claim.status == "corroborated", (claim.text, claim.status)
+        assert {e.source for e in claim.evidence} == {"Coast Record", "Bay Courier"}
+        assert all(first in e.sentence and second not in e.sentence for e in claim.evidence), claim.evidence
+
+
 def test_number_pass_compares_only_counts_of_one_kind():
     from newsfuse.crosscheck.quantity_conflicts import is_count, quantity_kind
     from newsfuse.types import Quantity

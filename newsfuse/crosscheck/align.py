@@ -95,6 +95,13 @@ def _quote_key(text: str) -> str:
     return " ".join(_QUOTE_NORM.sub(" ", text.lower()).split())
 
 
+def _quoted_here(s: Statement, start: int, end: int) -> str:
+    """The part of a quote that lies inside this statement's sentence. A quote of several
+    sentences is attached to each of them; compared whole, the first sentence of one outlet's
+    copy matched the second sentence of the other's."""
+    return s.text[max(start - s.start, 0) : max(min(end, s.end) - s.start, 0)]
+
+
 def quote_pairs(statements: Sequence[Statement], min_ratio: float = 85.0) -> dict[tuple[int, int], float]:
     """Statements from different sources that carry the same quoted words (>= 4 words).
 
@@ -105,7 +112,7 @@ def quote_pairs(statements: Sequence[Statement], min_ratio: float = 85.0) -> dic
     items = []
     for s in statements:
         for q in s.quotes:
-            key = _quote_key(q.text)
+            key = _quote_key(_quoted_here(s, q.start, q.end))
             if len(key.split()) >= 4:
                 items.append((s.index, s.source, key))
     if len(items) < 2:
