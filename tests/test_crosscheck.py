@@ -166,6 +166,35 @@ def test_a_quote_of_two_sentences_aligns_sentence_with_sentence():
         assert all(first in e.sentence and second not in e.sentence for e in claim.evidence), claim.evidence
 
 
+def test_counts_of_different_parties_are_not_a_conflict():
+    """Each outlet counts a different party's seats in one chamber: the clauses around the
+    numbers name different groups, so they are not two versions of one count (this pair was
+    reported as conflicting before frames compared their names). The same count told of one
+    place on both sides still conflicts: test_differently_worded_counts_conflict_... above."""
+    run = run_story(
+        [
+            {"source": "Harlow Gazette", "title": "Senate vote", "published": "2025-11-03",
+             "text": "The Senate met on Monday to count the votes of the election. Republicans "
+                     "are set to keep at least 41 seats in the Senate next term."},
+            {"source": "Fen Observer", "title": "Senate result", "published": "2025-11-03",
+             "text": "Leaders met in the Senate on Monday after the election. Senate Democrats "
+                     "have lost nearly 15 seats in the past four years."},
+        ],
+        with_brief=False,
+    )
+    assert claim_with(run.claims, "at least 41 seats").status == "single_source"
+    assert not [c for c in run.claims if c.status == "conflicting"], [(c.status, c.note) for c in run.claims]
+
+
+def test_number_frames_name_their_actors():
+    from newsfuse.crosscheck.quantity_conflicts import actors_differ
+
+    assert actors_differ({"NORP": {"republicans"}}, {"NORP": {"democrats"}, "ORG": {"senate"}})
+    assert not actors_differ({"NORP": {"republicans"}}, {"ORG": {"senate"}})  # no kind in common
+    assert not actors_differ({"place": {"orsk"}}, {"place": {"orsk", "tver"}})
+    assert not actors_differ({}, {"PERSON": {"mira tamm"}})
+
+
 def test_number_pass_compares_only_counts_of_one_kind():
     from newsfuse.crosscheck.quantity_conflicts import is_count, quantity_kind
     from newsfuse.types import Quantity

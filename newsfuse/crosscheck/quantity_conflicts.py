@@ -19,6 +19,9 @@ instead:
    ``number_frame_similarity``); "residents had to leave their homes" vs "inhabitants were
    evacuated" is close, "people were treated in hospital" is not. Each frame must carry a
    content word besides the counted noun, so a bare "people" never matches everything.
+   When both clauses name someone or somewhere of one kind (people, groups, organisations,
+   places) and no name is shared, they count different things: "Republicans are on track
+   to hold 240 seats" is not contradicted by "House Democrats have lost nearly 60 seats".
 4. The two sentences are about the same event (whole-sentence cosine ≥
    ``number_sentence_similarity``) and name at least one canonical entity in common (the
    place, the actor), so a count from a background paragraph is not set against the
@@ -94,19 +97,52 @@ def quantity_kind(q: Quantity) -> str | None:
     return unit or counts
 
 
+_WORD = re.compile(r"\S+")
+# names of these kinds say whose or where the counted things are: two frames that each name
+# one of a kind, and none in common, count different things ("Republicans hold 240 seats" vs
+# "Democrats lost 60 seats"; "300 homes in Kherson" vs "500 homes in Odesa")
+ACTOR_LABELS = frozenset({"PERSON", "NORP", "ORG", "GPE", "LOC", "FAC"})
+
+
+def frame_span(s: Statement, q: Quantity) -> tuple[int, int]:
+    """Article offsets of the clause around a number: a few words each side, cut at commas
+    and clause words."""
+    lo, hi = max(0, q.start - s.start), max(0, q.end - s.start)
+    before = list(_WORD.finditer(s.text, 0, lo))[-FRAME_WORDS_BEFORE:]
+    left = before[0].start() if before else lo
+    breaks = list(_CLAUSE_BREAK.finditer(s.text, left, lo))
+    if breaks:
+        left = breaks[-1].end()
+    after = list(_WORD.finditer(s.text, hi))[:FRAME_WORDS_AFTER]
+    right = after[-1].end() if after else hi
+    cut = _CLAUSE_BREAK.search(s.text, hi, right)
+    if cut and cut.start() > hi:
+        right = cut.start()
+    return s.start + left, s.start + right
+
+
 def number_frame(s: Statement, q: Quantity) -> str:
     """The clause around a number, the number removed: what the number is about."""
-    lo, hi = max(0, q.start - s.start), max(0, q.end - s.start)
-    left = " ".join(s.text[:lo].split()[-FRAME_WORDS_BEFORE:])
-    breaks = list(_CLAUSE_BREAK.finditer(left))
-    if breaks:
-        left = left[breaks[-1].end() :]
-    right = " ".join(s.text[hi:].split()[:FRAME_WORDS_AFTER])
-    cut = _CLAUSE_BREAK.search(right)
-    if cut and cut.start() > 0:
-        right = right[: cut.start()]
+    left, right = frame_span(s, q)
     noun = q.unit if q.unit and q.unit[:1].isalpha() else (q.counts or "")
-    return " ".join(f"{left.strip()} {noun} {right.strip()}".split())
+    text = f"{s.text[left - s.start : q.start - s.start]} {noun} {s.text[q.end - s.start : right - s.start]}"
+    return " ".join(text.split())
+
+
+def frame_actors(s: Statement, q: Quantity) -> dict[str, set[str]]:
+    """The names inside a number's clause, by kind (PERSON, NORP, ORG, place)."""
+    left, right = frame_span(s, q)
+    out: dict[str, set[str]] = {}
+    for start, end, key, label in s.mentions:
+        if label in ACTOR_LABELS and start >= left and end <= right and not (start < q.end and end > q.start):
+            kind = "place" if label in ("GPE", "LOC", "FAC") else label
+            out.setdefault(kind, set()).add(key)
+    return out
+
+
+def actors_differ(a: dict[str, set[str]], b: dict[str, set[str]]) -> bool:
+    """Both clauses name someone (or somewhere) of one kind, and not the same one."""
+    return any(kind in b and not names & b[kind] for kind, names in a.items())
 
 
 def _frame_is_informative(frame: str, q: Quantity) -> bool:
@@ -171,6 +207,7 @@ def find_number_conflicts(
     if len(pool) < 2:
         return []
     frames = embed_fn([number_frame(statements[i], q) for i, q in pool])
+    actors = [frame_actors(statements[i], q) for i, q in pool]
     sentence_ids = sorted({i for i, _ in pool})
     sent_vec = embed_fn([statements[i].text for i in sentence_ids])
     row = {i: n for n, i in enumerate(sentence_ids)}
@@ -199,6 +236,8 @@ def find_number_conflicts(
                 continue
             if judged(ia, ib):
                 continue  # aligned closely: the judge compared them with more evidence
+            if actors_differ(actors[a], actors[b]):
+                continue  # Republicans' seats are not Democrats' seats
             if frame_sim[a, b] < frame_threshold or sent_sim[row[ia], row[ib]] < sentence_threshold:
                 continue
             parent[find(a)] = find(b)

@@ -88,6 +88,8 @@ class Statement:
     position: int  # sentence number within its article
     relative_position: float  # 0.0 first sentence .. 1.0 last
     entities: frozenset[str] = frozenset()
+    # (start, end, entity key, NER label) of each name in the sentence, article offsets
+    mentions: list[tuple[int, int, str, str]] = field(default_factory=list)
     quantities: list[Quantity] = field(default_factory=list)
     dates: list[DateMention] = field(default_factory=list)
     quotes: list[Quote] = field(default_factory=list)
@@ -485,9 +487,11 @@ def build_story(
             if not text.strip() or span.end - span.start > MAX_SENTENCE_CHARS:
                 continue
             ents = set()
+            named = []
             for m in _inside(mentions, span.start, span.end):
-                eid = m.entity_id or alias.get(m.text.lower())
-                ents.add(eid or "~" + m.text.lower())
+                eid = m.entity_id or alias.get(m.text.lower()) or "~" + m.text.lower()
+                ents.add(eid)
+                named.append((m.start, m.end, eid, m.label))
             garbled = any(g.start < span.end and g.end > span.start for g in a.garbled)
             repairs_inside = sum(1 for s, e, _ in offsets if s < span.end and e > span.start)
             statements.append(
@@ -502,6 +506,7 @@ def build_story(
                     position=pos,
                     relative_position=pos / n,
                     entities=frozenset(ents),
+                    mentions=named,
                     quantities=_inside(ann.quantities, span.start, span.end),
                     dates=_inside(ann.dates, span.start, span.end),
                     quotes=[q for q in ann.quotes if q.start < span.end and q.end > span.start],
