@@ -288,6 +288,18 @@ def test_no_dates_and_future_dates_still_cluster(corpus):
     assert partition(StoryClusterer().add(future).story_of) == gold_partition(event)
 
 
+def test_a_batch_spanning_years_names_every_story(corpus):
+    """Stories that fall behind the archive window within their own batch (a historical
+    corpus in one run) still leave with a title and a label."""
+    _, items, event = corpus
+    years_apart = [replace(i, published=f"{2010 + n % 4}-03-0{1 + n % 5}") for n, i in enumerate(items)]
+    out = StoryClusterer().add(years_apart)
+    assert len(set(out.story_of.values())) > 1
+    for sid in set(out.story_of.values()):
+        assert out.titles.get(sid), sid
+        assert out.labels.get(sid) and out.labels[sid] != "unlabelled", sid
+
+
 def test_titles_are_cleaned_for_people():
     assert clean_title("http: / / www.example.com / 2013 / 05 / lindsay - lohan - checks - into - rehab") == (
         "Lindsay lohan checks into rehab"
