@@ -300,6 +300,23 @@ def test_a_batch_spanning_years_names_every_story(corpus):
         assert out.labels.get(sid) and out.labels[sid] != "unlabelled", sid
 
 
+def test_label_names_a_person_once():
+    from newsfuse.cluster.lexical import DocumentFrequencies
+    from newsfuse.cluster.naming import story_label
+    from newsfuse.cluster.state import StoryProfile
+
+    story = StoryProfile(id="s_x", founder="a")
+    # the surname is mentioned more often than the full name, so it ranks first
+    story.entities = {"mayorkas": 5.0, "alejandro mayorkas": 2.0, "ice": 3.0, "homeland security": 2.0}
+    story.display = {"mayorkas": "Mayorkas", "alejandro mayorkas": "Alejandro Mayorkas", "ice": "ICE",
+                     "homeland security": "Homeland Security"}
+    story.terms = {"alejandro": 2.0, "raids": 4.0, "workplace": 3.0, "halt": 2.0}
+    label = story_label(story, DocumentFrequencies(), DocumentFrequencies())
+    names, words = label.split(" · ")
+    assert names.split(", ") == ["Alejandro Mayorkas", "ICE", "Homeland Security"]
+    assert "alejandro" not in words.split(", ")
+
+
 def test_titles_are_cleaned_for_people():
     assert clean_title("http: / / www.example.com / 2013 / 05 / lindsay - lohan - checks - into - rehab") == (
         "Lindsay lohan checks into rehab"
