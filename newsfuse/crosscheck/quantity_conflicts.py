@@ -116,7 +116,7 @@ def frame_span(s: Statement, q: Quantity) -> tuple[int, int]:
     after = list(_WORD.finditer(s.text, hi))[:FRAME_WORDS_AFTER]
     right = after[-1].end() if after else hi
     cut = _CLAUSE_BREAK.search(s.text, hi, right)
-    if cut and cut.start() > hi:
+    if cut and cut.start() > (after[0].start() if after else hi):  # a break as the first word is kept
         right = cut.start()
     return s.start + left, s.start + right
 
