@@ -43,16 +43,16 @@ def story_label(
     ents = sorted(story.entities.items(), key=lambda kv: -kv[1] * entity_df.idf(kv[0]))
     names: list[str] = []
     for key, _ in ents:
-        shown = display.get(key) or key.title()
         # a surname key is redundant next to the full name already chosen ...
         if any(key in n.lower().split() for n in names):
             continue
+        shown = display.get(key) or key.title()
         # ... and a full name replaces its surname chosen before it ("Mayorkas" ->
         # "Alejandro Mayorkas", not both)
         parts = key.split()
-        shorter = [n for n in names if len(parts) > 1 and n.lower() in parts]
-        if shorter:
-            names[names.index(shorter[0])] = shown
+        surname = next((k for k, n in enumerate(names) if len(parts) > 1 and n.lower() in parts), None)
+        if surname is not None:
+            names[surname] = shown
             continue
         names.append(shown)
         if len(names) == 3:

@@ -28,11 +28,11 @@ instead:
    story's own.
 
 Pairs aligned closely enough for the judge to compare (``conflict_min_similarity``) are
-left to it. Statements linked by such pairs
-(agreeing or not) form one conflicting claim when at least one pair disagrees.
-Cost: the cheap checks (kind, values, shared entity, dates) run on pairs within a kind, at
-most ``MAX_COUNTS_PER_KIND`` counts each (the earliest in their articles); only counts left with
-a contestable partner are embedded, at most ``max_number_frames`` per story.
+left to it. Statements linked by such pairs (agreeing or not) form one conflicting claim
+when at least one pair disagrees. Cost: the checks that need no embedding (kind, values,
+shared entity, dates, the names in the clauses) run on pairs within a kind, at most
+``MAX_COUNTS_PER_KIND`` counts each (the earliest in their articles); only counts left with a
+contestable partner are embedded, at most ``max_number_frames`` per story.
 """
 
 from __future__ import annotations
@@ -121,23 +121,18 @@ def frame_span(s: Statement, q: Quantity) -> tuple[int, int]:
     return s.start + left, s.start + right
 
 
-def number_frame(s: Statement, q: Quantity) -> str:
-    """The clause around a number, the number removed: what the number is about."""
+def frame_of(s: Statement, q: Quantity) -> tuple[str, dict[str, set[str]]]:
+    """What a number is about: the clause around it with the number removed, and the names
+    inside that clause by kind (PERSON, NORP, ORG, place)."""
     left, right = frame_span(s, q)
     noun = q.unit if q.unit and q.unit[:1].isalpha() else (q.counts or "")
     text = f"{s.text[left - s.start : q.start - s.start]} {noun} {s.text[q.end - s.start : right - s.start]}"
-    return " ".join(text.split())
-
-
-def frame_actors(s: Statement, q: Quantity) -> dict[str, set[str]]:
-    """The names inside a number's clause, by kind (PERSON, NORP, ORG, place)."""
-    left, right = frame_span(s, q)
-    out: dict[str, set[str]] = {}
+    actors: dict[str, set[str]] = {}
     for start, end, key, label in s.mentions:
         if label in ACTOR_LABELS and start >= left and end <= right and not (start < q.end and end > q.start):
             kind = "place" if label in ("GPE", "LOC", "FAC") else label
-            out.setdefault(kind, set()).add(key)
-    return out
+            actors.setdefault(kind, set()).add(key)
+    return " ".join(text.split()), actors
 
 
 def actors_differ(a: dict[str, set[str]], b: dict[str, set[str]]) -> bool:
@@ -185,33 +180,48 @@ def find_number_conflicts(
 ) -> list[NumberConflict]:
     """Conflicting counts that alignment did not pair (see the module docstring)."""
     by_kind = _candidates(statements)
+    frames: dict[tuple[int, int], tuple[str, dict[str, set[str]]]] = {}
+
+    def frame(i: int, q: Quantity) -> tuple[str, dict[str, set[str]]]:
+        key = (i, q.start)
+        if key not in frames:
+            frames[key] = frame_of(statements[i], q)
+        return frames[key]
+
+    def may_be_one_count(i: int, x: Quantity, j: int, y: Quantity) -> bool:
+        """Could two counts of one kind be the same count told twice? The checks that need
+        no embedding (see the module docstring)."""
+        sa, sb = statements[i], statements[j]
+        if sa.source == sb.source or not (sa.entities & sb.entities):
+            return False  # no place, actor or event in common: maybe not the same count
+        if _states_value(sb, x) or _states_value(sa, y) or _different_periods(sa, sb):
+            return False
+        if judged(i, j):
+            return False  # aligned closely: the judge compared them with more evidence
+        return not actors_differ(frame(i, x)[1], frame(j, y)[1])  # Republicans' seats vs Democrats'
+
     # cheap checks first, so that only counts with a contestable partner are embedded
     contestable: set[tuple[int, int]] = set()  # (statement index, quantity start)
     for items in by_kind.values():
         items = sorted(items, key=lambda it: (statements[it[0]].position, it[0]))[:MAX_COUNTS_PER_KIND]
         for n, (i, x) in enumerate(items):
             for j, y in items[n + 1 :]:
-                sa, sb = statements[i], statements[j]
-                if sa.source == sb.source or quantities_agree(x, y) or not (sa.entities & sb.entities):
-                    continue
-                if _states_value(sb, x) or _states_value(sa, y) or _different_periods(sa, sb) or judged(i, j):
-                    continue
-                contestable.update({(i, x.start), (j, y.start)})
+                if not quantities_agree(x, y) and may_be_one_count(i, x, j, y):
+                    contestable.update({(i, x.start), (j, y.start)})
     pool = [
         (i, q)
         for items in by_kind.values()
         for i, q in items
-        if (i, q.start) in contestable and _frame_is_informative(number_frame(statements[i], q), q)
+        if (i, q.start) in contestable and _frame_is_informative(frame(i, q)[0], q)
     ]
     pool = pool[:max_frames]
     if len(pool) < 2:
         return []
-    frames = embed_fn([number_frame(statements[i], q) for i, q in pool])
-    actors = [frame_actors(statements[i], q) for i, q in pool]
+    frame_vec = embed_fn([frame(i, q)[0] for i, q in pool])
     sentence_ids = sorted({i for i, _ in pool})
     sent_vec = embed_fn([statements[i].text for i in sentence_ids])
     row = {i: n for n, i in enumerate(sentence_ids)}
-    frame_sim = frames @ frames.T
+    frame_sim = frame_vec @ frame_vec.T
     sent_sim = sent_vec @ sent_vec.T
 
     parent = list(range(len(pool)))
@@ -227,17 +237,8 @@ def find_number_conflicts(
         ia, qa = pool[a]
         for b in range(a + 1, len(pool)):
             ib, qb = pool[b]
-            sa, sb = statements[ia], statements[ib]
-            if sa.source == sb.source or quantity_kind(qa) != quantity_kind(qb):
+            if quantity_kind(qa) != quantity_kind(qb) or not may_be_one_count(ia, qa, ib, qb):
                 continue
-            if not (sa.entities & sb.entities):
-                continue  # no place, actor or event in common: maybe not the same count
-            if _states_value(sb, qa) or _states_value(sa, qb) or _different_periods(sa, sb):
-                continue
-            if judged(ia, ib):
-                continue  # aligned closely: the judge compared them with more evidence
-            if actors_differ(actors[a], actors[b]):
-                continue  # Republicans' seats are not Democrats' seats
             if frame_sim[a, b] < frame_threshold or sent_sim[row[ia], row[ib]] < sentence_threshold:
                 continue
             parent[find(a)] = find(b)
@@ -253,4 +254,4 @@ def find_number_conflicts(
     return list(out.values())
 
 
-__all__ = ["find_number_conflicts", "number_frame", "quantity_kind", "NumberConflict", "PERSON_NOUNS"]
+__all__ = ["find_number_conflicts", "frame_of", "quantity_kind", "NumberConflict", "PERSON_NOUNS"]

@@ -486,12 +486,10 @@ def build_story(
             text = a.text[span.start : span.end]
             if not text.strip() or span.end - span.start > MAX_SENTENCE_CHARS:
                 continue
-            ents = set()
-            named = []
-            for m in _inside(mentions, span.start, span.end):
-                eid = m.entity_id or alias.get(m.text.lower()) or "~" + m.text.lower()
-                ents.add(eid)
-                named.append((m.start, m.end, eid, m.label))
+            named = [
+                (m.start, m.end, m.entity_id or alias.get(m.text.lower()) or "~" + m.text.lower(), m.label)
+                for m in _inside(mentions, span.start, span.end)
+            ]
             garbled = any(g.start < span.end and g.end > span.start for g in a.garbled)
             repairs_inside = sum(1 for s, e, _ in offsets if s < span.end and e > span.start)
             statements.append(
@@ -505,7 +503,7 @@ def build_story(
                     text=text,
                     position=pos,
                     relative_position=pos / n,
-                    entities=frozenset(ents),
+                    entities=frozenset(key for _, _, key, _ in named),
                     mentions=named,
                     quantities=_inside(ann.quantities, span.start, span.end),
                     dates=_inside(ann.dates, span.start, span.end),
