@@ -77,6 +77,17 @@ def test_same_surname_different_people_stay_apart():
     assert any(c.reason for c in links.candidates)
 
 
+def test_a_leader_in_one_outlet_is_the_representative_in_another():
+    """A party leader in a legislature is a lawmaker too: one outlet's "House Minority Leader
+    Ada Morrow" and another's "Representative Ada Morrow" are one person."""
+    links, _ = link(
+        "House Minority Leader Ada Morrow won a third term as leader on Tuesday. Morrow thanked her caucus.",
+        "Representative Ada Morrow of Ohio kept her post on Tuesday. Ms. Morrow said the vote was fair.",
+    )
+    morrows = [e for e in links.entities if e.type == "PERSON" and e.name.endswith("Morrow")]
+    assert [e.name for e in morrows] == ["Ada Morrow"], [(e.name, e.id) for e in morrows]
+
+
 def test_lookalike_names_in_one_article_stay_apart():
     links, _ = link(
         "Defence Minister Karl Hessler met Foreign Minister Karin Hassler in Vilnius. Hessler spoke first."

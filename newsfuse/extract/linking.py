@@ -66,7 +66,10 @@ TRANSLITERATIONS = {
 }
 _SUFFIXES = {"jr", "sr", "ii", "iii", "iv", "jnr", "snr"}
 _ROLE_GROUPS = {
-    "gov": {
+    # one group for government and legislature: a House minority leader is a representative,
+    # and in a parliament the ministers sit as MPs (two groups split Nancy Pelosi in two
+    # on a BASIL story: "Leader Pelosi" in one outlet, "Representative Pelosi" in another)
+    "politics": {
         "president",
         "minister",
         "secretary",
@@ -94,8 +97,13 @@ _ROLE_GROUPS = {
         "advisor",
         "negotiator",
         "commissioner",
+        "senator",
+        "lawmaker",
+        "congressman",
+        "congresswoman",
+        "representative",
+        "mp",
     },
-    "leg": {"senator", "lawmaker", "congressman", "congresswoman", "representative", "mp"},
     "jud": {"judge", "justice", "prosecutor", "attorney", "lawyer"},
     "mil": {"general", "colonel", "captain", "commander", "admiral", "marshal", "sergeant"},
     "biz": {"ceo", "founder", "chairman", "chairwoman", "executive", "director", "manager"},
