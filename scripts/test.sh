@@ -16,4 +16,9 @@ if [ ${#need[@]} -gt 0 ]; then
   fi
 fi
 scripts/setup.sh
+shared=${NEWSFUSE_SHARED:-$(cd .. && pwd)/shared}
+if [ ! -d "$shared/seeds" ] || [ ! -d "$shared/data" ]; then
+  echo "note: the real articles are not at $shared (seeds/, data/); the tests that read them" \
+       "will be skipped (set NEWSFUSE_SHARED to run them; with CI set they fail instead)" >&2
+fi
 exec .venv/bin/python -m pytest "$@"

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.shared_data import DATA, ROOT, SEEDS, SHARED  # noqa: F401  (one place for the real data)
+from tests.shared_data import DATA, ROOT, SEEDS, SHARED, require  # noqa: F401  (one place for the real data)
 
 EXAMPLES = ROOT / "examples"
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -17,16 +17,12 @@ FIXTURES = ROOT / "tests" / "fixtures"
 
 @pytest.fixture(scope="session")
 def seeds_dir() -> Path:
-    if not SEEDS.is_dir():
-        pytest.fail(f"the seed articles are missing: expected {SEEDS}")
-    return SEEDS
+    return require(SEEDS, "the seed articles are")
 
 
 @pytest.fixture(scope="session")
 def data_dir() -> Path:
-    if not DATA.is_dir():
-        pytest.fail(f"the real evaluation data is missing: expected {DATA}")
-    return DATA
+    return require(DATA, "the real evaluation data is")
 
 
 @pytest.fixture(scope="session")

@@ -11,13 +11,13 @@ import pytest
 
 from newsfuse import embed
 from newsfuse.extract.sentences import split_sentences
-from tests.shared_data import SEEDS
+from tests.shared_data import SEEDS, require
 
 
 def _seed_passages() -> list[str]:
     """Sentences and whole paragraphs of the two seed articles (mangled translations, real news)."""
     passages: list[str] = []
-    for path in sorted(SEEDS.glob("*")):
+    for path in sorted(require(SEEDS, "the seed articles are").glob("*")):
         text = path.read_text(encoding="utf-8", errors="replace")
         paragraphs = [p.strip() for p in text.split("\n") if len(p.strip()) > 40]
         passages += paragraphs[:6]
