@@ -88,6 +88,18 @@ def test_a_leader_in_one_outlet_is_the_representative_in_another():
     assert [e.name for e in morrows] == ["Ada Morrow"], [(e.name, e.id) for e in morrows]
 
 
+def test_short_first_names_and_role_words_do_not_split_a_person():
+    """One outlet writes "Chris", another "Christopher"; one calls him the party chairman,
+    another a former lieutenant governor. Still one person."""
+    links, _ = link(
+        "Party chairman Chris Stroud said on Monday he will run for a second term. Stroud spoke in Annapolis.",
+        "Former lieutenant governor Christopher Stroud will seek another term, he said in Annapolis.",
+    )
+    strouds = [e for e in links.entities if e.type == "PERSON" and e.name.endswith("Stroud")]
+    assert len(strouds) == 1, [(e.name, [a.name for a in e.aliases]) for e in strouds]
+    assert {"Chris Stroud", "Christopher Stroud"} <= {a.name for a in strouds[0].aliases}
+
+
 def test_lookalike_names_in_one_article_stay_apart():
     links, _ = link(
         "Defence Minister Karl Hessler met Foreign Minister Karin Hassler in Vilnius. Hessler spoke first."

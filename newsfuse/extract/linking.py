@@ -394,8 +394,11 @@ class _Components:
             return "different first names"
         if len(ga | gb) > 1:
             return "different genders"
+        # roles are read from the words around each mention and differ between outlets
+        # ("RNC chairman" vs "former lieutenant governor"); they tell people apart only where a
+        # side has no first name (agreeing first names on both sides, checked above, say more)
         groups_a, groups_b = _role_groups(ra), _role_groups(rb)
-        if groups_a and groups_b and not groups_a & groups_b:
+        if groups_a and groups_b and not groups_a & groups_b and not (fa and fb):
             return "different kinds of role"
         if arts_a & arts_b:
             return "two people named in one article"
@@ -425,11 +428,33 @@ class _Components:
         self._articles[a] = articles
 
 
+# English first names and their usual short forms: one outlet's "Chris Dodd" is another's
+# "Christopher Dodd", "Dick Blumenthal" is "Richard Blumenthal"
+_NICKNAME_SETS = (
+    "alexander alex", "alexandra alex", "andrew andy drew", "anthony tony", "benjamin ben",
+    "charles chuck charlie", "christopher chris", "daniel dan danny", "david dave",
+    "edward ed ted teddy", "elizabeth liz beth betsy", "frederick fred", "gerald jerry",
+    "gregory greg", "henry hank", "james jim jimmy", "jeffrey jeff", "john jack johnny",
+    "joseph joe", "katherine kate kathy", "catherine kate cathy", "kenneth ken",
+    "lawrence larry", "matthew matt", "michael mike", "mitchell mitch", "nathan nate",
+    "nicholas nick", "patrick pat", "patricia pat", "peter pete", "richard dick rick rich",
+    "robert bob bobby rob", "ronald ron", "samuel sam", "stephen steve", "steven steve",
+    "susan sue", "thomas tom", "timothy tim", "vincent vince", "william bill billy will",
+    "zachary zach",
+)
+_NICKNAMES: dict[str, set[str]] = {}
+for _names in _NICKNAME_SETS:
+    for _name in _names.split():
+        _NICKNAMES.setdefault(_name, set()).update(_names.split())
+
+
 def _first_compatible(a: str, b: str) -> bool:
     if a == b:
         return True
     if len(a) == 1 or len(b) == 1:
         return a[0] == b[0]
+    if b in _NICKNAMES.get(a, ()):
+        return True
     return fuzz.ratio(a, b) >= 80 or translit_key(a) == translit_key(b)
 
 
