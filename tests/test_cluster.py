@@ -306,10 +306,12 @@ def test_label_names_a_person_once():
     from newsfuse.cluster.state import StoryProfile
 
     story = StoryProfile(id="s_x", founder="a")
-    # the surname is mentioned more often than the full name, so it ranks first
-    story.entities = {"mayorkas": 5.0, "alejandro mayorkas": 2.0, "ice": 3.0, "homeland security": 2.0}
+    # the surname is mentioned more often than the full name, so it ranks first, and the full
+    # name ranks below three other names (it would not be reached at all)
+    story.entities = {"mayorkas": 5.0, "ice": 3.0, "homeland security": 2.5, "border patrol": 2.2,
+                      "alejandro mayorkas": 2.0}
     story.display = {"mayorkas": "Mayorkas", "alejandro mayorkas": "Alejandro Mayorkas", "ice": "ICE",
-                     "homeland security": "Homeland Security"}
+                     "homeland security": "Homeland Security", "border patrol": "Border Patrol"}
     story.terms = {"alejandro": 2.0, "raids": 4.0, "workplace": 3.0, "halt": 2.0}
     label = story_label(story, DocumentFrequencies(), DocumentFrequencies())
     names, words = label.split(" · ")

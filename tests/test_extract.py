@@ -38,6 +38,19 @@ def test_title_rules_give_persons_and_their_names():
         assert text[m.start : m.end] == m.text
 
 
+
+def test_a_title_word_naming_an_institution_gives_no_person():
+    # "Justice" and "General" are titles before a name, but not before these nouns: over the
+    # AllSides and BASIL stories "Department" had become a person in ten of them
+    text = (
+        "Jeffrey Clark, a former Justice Department official, met the General Assembly and "
+        "General Electric managers. Justice Kennedy and Gen. Mark Milley did not attend."
+    )
+    ann = annotate([article(text)])[0]
+    persons = {m.text for m in ann.mentions if m.label == "PERSON"}
+    assert {"Jeffrey Clark", "Kennedy", "Mark Milley"} <= persons
+    assert not persons & {"Department", "Assembly", "Electric"}
+
 def test_one_annotation_per_article_in_order_with_valid_spans():
     arts = [
         article("Berlin is calm today.", "x"),

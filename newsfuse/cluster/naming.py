@@ -41,20 +41,21 @@ def story_label(
     """Up to three names and three words; entity keys are shown as first written."""
     display = story.display
     ents = sorted(story.entities.items(), key=lambda kv: -kv[1] * entity_df.idf(kv[0]))
-    names: list[str] = []
-    for key, _ in ents:
-        # a surname key is redundant next to the full name already chosen ...
-        if any(key in n.lower().split() for n in names):
-            continue
-        shown = display.get(key) or key.title()
-        # ... and a full name replaces its surname chosen before it ("Mayorkas" ->
-        # "Alejandro Mayorkas", not both)
+    # every person also counts under the surname (features.entity_names), so a surname often
+    # outranks its full name: show the full name it stands for ("Clark" -> "Jeffrey Clark")
+    full_name: dict[str, str] = {}
+    for key, _ in sorted(story.entities.items(), key=lambda kv: -kv[1]):
         parts = key.split()
-        surname = next((k for k, n in enumerate(names) if len(parts) > 1 and n.lower() in parts), None)
-        if surname is not None:
-            names[surname] = shown
+        if 2 <= len(parts) <= 4:
+            full_name.setdefault(parts[-1], key)
+    names: list[str] = []
+    chosen: set[str] = set()
+    for key, _ in ents:
+        key = full_name.get(key, key)
+        if key in chosen:
             continue
-        names.append(shown)
+        chosen.add(key)
+        names.append(display.get(key) or key.title())
         if len(names) == 3:
             break
     name_words = {w for n in names for w in n.lower().split()}

@@ -82,6 +82,14 @@ _PORTFOLIOS = frozenset(
 _PORTFOLIO_AFTER = re.compile(
     r"[ \u00a0]+(?:Secretary|Minister|Ministry|Office|Department|Committee)\b"
 )
+# an institution named after a title word ("Justice Department", "General Assembly", "General
+# Electric", "Premier League"): the word after the title is then no person's name
+_INSTITUTION_HEADS = frozenset(
+    """Department Dept Ministry Office Committee Court Council Party Administration Commission
+    Agency Bureau Service Services Assembly League Motors Electric Dynamics Mills County Hospital
+    University College School Church Foundation Institute Corporation Company Group Bank Fund
+    Center Centre Board Authority Staff Corps House Chamber Directorate Secretariat""".split()
+)
 _DEMONYM = re.compile(r"^[A-Z][a-z]+(?:ian|ean|ese|ish|ans|ians|eans|ic)$")
 
 
@@ -151,6 +159,8 @@ def title_mentions(text: str) -> list[tuple[Mention, str]]:
             else:
                 break
         if name.lower().rstrip(".") in ROLE_TITLES or len(name) < 2 or name.endswith("."):
+            continue
+        if name.split()[0] in _INSTITUTION_HEADS:
             continue
         found.append((Mention(name, start, end, "PERSON"), title))
     return found
