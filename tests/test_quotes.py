@@ -35,6 +35,16 @@ def test_split_quote_is_one_quote_with_one_speaker():
     assert quotes[0].speaker == "Paolo Rinaldi"
 
 
+def test_the_person_after_a_place_and_plain_nouns_is_the_speaker():
+    # an ECB+ article: "central Aceh district resident" describes the speaker, who is no place
+    text = (
+        "\u201cMany houses were damaged,\u201d said central Lantara district resident Mira Sutanto "
+        "to the Associated Press. \u201cThe talks failed,\u201d said Norvia and its ally Tomas Kell."
+    )
+    quotes = quotes_of(text)
+    assert [q.speaker for q in quotes] == ["Mira Sutanto", "Norvia"]
+
+
 def test_he_said_resolves_to_the_last_matching_person():
     text = (
         "Mrs. Lena Vogt met Mr. Jonas Berg in the town hall. Berg spoke first. "

@@ -213,6 +213,13 @@ def person_key(mention: Mention) -> str:
 
 
 _SPEAKER_LABELS = {"PERSON", "ORG", "GPE", "NORP"}
+# lowercase words between a place or organisation and a person's name, and the words that
+# show the name starts another phrase rather than ending this one
+_DESCRIBING_NOUNS = re.compile(r"(?:[ \u00a0]+[a-z][a-z-]*){1,4}[ \u00a0]+")
+_LINKING = frozenset(
+    "and or of to in on at for with from by that who which as but the a an told said says "
+    "while after before when where than".split()
+)
 
 
 def speaker_forward(
@@ -267,11 +274,15 @@ def speaker_forward(
             if mention.label == "PERSON":
                 break
             continue
-        # "Kremlin spokesman Dmitry Peskov", "US defense secretary Pete Hegeth": the person
-        # after a run of role words is the speaker, not the organisation or country
+        # "Kremlin spokesman Dmitry Peskov", "US defense secretary Pete Hegeth", "central Aceh
+        # district resident Bensu Elianita": the person after a run of role words, or of plain
+        # nouns describing them, is the speaker, not the organisation or place before
         if mention.label == "PERSON":
-            between = text[index.mentions[chosen].end : mention.start].lower().split()
+            gap = text[index.mentions[chosen].end : mention.start]
+            between = gap.lower().split()
             if between and any(w.strip(".") in ROLE_HEADS or w in _ROLE_MODIFIERS for w in between):
+                chosen = i
+            elif between and _DESCRIBING_NOUNS.fullmatch(gap) and not _LINKING.intersection(between):
                 chosen = i
         break
     if chosen is not None:
