@@ -82,6 +82,31 @@ def test_plain_text_fixtures():
     assert untitled.source == "untitled"
 
 
+def test_saved_text_header_gives_url_outlet_and_date_not_title():
+    # text saved from the web (and corpora such as ECB+) starts with the address, sometimes
+    # tokenised, then a dateline; neither is the headline or the article's text
+    page = (
+        "http: / / www. harbourpost. example. com / news / 2013 / 07 / 02 / ferry - strike - ends /\n"
+        "3 July 2013 Last updated at 13:38 GMT\n"
+        "The ferry workers of Port Alder voted on Tuesday to end their two-week strike.\n"
+        "Services resume on Thursday, the union said.\n"
+    )
+    plain = "Updated: Tue, 02 Jul 2013 12:28 CDT\nThe ferry workers of Port Alder voted to end the strike.\n"
+    got = by_path(read_bytes_input(page.encode(), "page.txt"))["page.txt"]
+    assert got.url == "http://www.harbourpost.example.com/news/2013/07/02/ferry-strike-ends/"
+    assert got.source == "harbourpost.example.com" and got.extra["source_from"] == "url"
+    assert got.published == "2013-07-03" and got.extra["date_source"] == "dateline"
+    assert got.title == ""
+    assert got.text.startswith("3 July 2013") and "http" not in got.text
+    other = by_path(read_bytes_input(plain.encode(), "plain.txt"))["plain.txt"]
+    assert other.title == "" and other.published == "2013-07-02" and other.url is None
+    # prose that merely starts with an address is text, and a headline with a date is a title
+    prose = "http://example.com is where the union posted the vote\nIt passed.\n"
+    assert by_path(read_bytes_input(prose.encode(), "p.txt"))["p.txt"].url is None
+    titled = "Election on May 5, 2024 shakes parliament\n\nThe vote was close, and the count took all night.\n"
+    assert by_path(read_bytes_input(titled.encode(), "t.txt"))["t.txt"].title.startswith("Election")
+
+
 def test_html_page_main_text_and_metadata():
     (page,) = list(iter_inputs([str(FIXTURES / "page.html")]))
     assert isinstance(page, Article)

@@ -5,6 +5,7 @@ Public API:
     read_bytes_input(data, name, settings=None) -> Iterator[Article | InputError]
     article_id(text) -> str   # hash of the normalised text: same article, same id
     count_outcomes(outcomes) -> OutcomeCounts   # stored / rejected / timed out, for run summaries
+    looks_like_dateline(line) -> bool   # "3 July 2013 Last updated at 13:38 GMT": a date, no prose
 
 Formats are recognised by content (the name is a hint): plain text, HTML (trafilatura),
 JSON Lines / JSON array / JSON object, RSS/Atom (feedparser behind an XML-safety check), and
@@ -16,6 +17,7 @@ from newsfuse.ingest.decode import Decoded, clean_text, decode_bytes
 from newsfuse.ingest.identity import article_id, normalise_for_id, source_from_name
 from newsfuse.ingest.outcomes import OutcomeCounts, count_outcomes
 from newsfuse.ingest.reader import iter_inputs, read_bytes_input
+from newsfuse.ingest.text import looks_like_dateline
 
 __all__ = [
     "Decoded",
@@ -25,6 +27,7 @@ __all__ = [
     "count_outcomes",
     "decode_bytes",
     "iter_inputs",
+    "looks_like_dateline",
     "normalise_for_id",
     "read_bytes_input",
     "source_from_name",

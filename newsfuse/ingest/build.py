@@ -11,6 +11,7 @@ import re
 from datetime import UTC, date, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 from newsfuse.errors import NewsfuseError
 from newsfuse.ingest.decode import clean_text
@@ -58,7 +59,7 @@ def detect_language(text: str) -> str | None:
     return lang
 
 
-_DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%d %B %Y", "%B %d, %Y", "%b %d, %Y", "%d %b %Y", "%Y%m%d")
+_DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%d %B %Y", "%B %d, %Y", "%b %d, %Y", "%d %b %Y", "%b %d %Y", "%Y%m%d")
 
 
 def normalise_date(value: Any) -> tuple[str | None, str | None]:
@@ -107,6 +108,15 @@ def _with_future_check(value: datetime | date) -> tuple[str | None, str | None]:
     return value.isoformat(), warning
 
 
+def _host_of(url: str) -> str:
+    """The outlet a URL names (``https://www.bbc.co.uk/news/x`` -> ``bbc.co.uk``), or ''."""
+    try:
+        host = urlsplit(url).hostname or ""
+    except ValueError:
+        return ""
+    return host.removeprefix("www.") if "." in host else ""
+
+
 def make_article(
     *,
     path: str,
@@ -138,10 +148,14 @@ def make_article(
         extra["date_source"] = date_source
     clean_title = " ".join(clean_text(title or "").split())[:500]
     outlet = " ".join(clean_text(source or "").split())[:200]
+    clean_url = clean_text(str(url)).strip()[:2000] if url else None
+    if not outlet and clean_url:
+        outlet = _host_of(clean_url)
+        if outlet:
+            extra.setdefault("source_from", "url")
     if not outlet:
         outlet = source_from_name(name_for_source if name_for_source is not None else path)
         extra.setdefault("source_from", "file name")
-    clean_url = clean_text(str(url)).strip()[:2000] if url else None
     return Article(
         id=article_id(body),
         path=path,

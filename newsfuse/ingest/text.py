@@ -1,10 +1,14 @@
 """Plain-text articles: the first line is the title only when it looks like one.
 
-A first line is a title when it is short (at most 200 characters and 30 words), has letters,
+A first line is a title when it is short (at most 200 characters and 30 words), has two words,
 does not end like a sentence or a lead-in (``.``, ``,``, ``;``, ``:``, except an abbreviation
 such as ``U.S.``), and either a blank line follows it or it is clearly a headline (at most 15
 words, mostly capitalised, followed by a longer paragraph). A first line that is the opening
 sentence of the body (``003_…txt`` in the seeds) stays in the body and the title is empty.
+
+A first line that is only a URL (saved pages and corpora often start with the address, some
+tokenised as ``http: / / www. example. com / ...``) is the article's address, not its text: it
+is taken out of the body and kept as the article's ``url``, and the title is looked for after it.
 """
 
 from __future__ import annotations
@@ -13,6 +17,20 @@ import re
 
 _ABBREVIATION_END = re.compile(r"(?:\b[A-Z]\.){2,}$")
 _SENTENCE_END = (".", ",", ";", ":", "\u2026")
+_MONTH = (r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?")
+_DATE_IN_LINE = re.compile(
+    rf"\b(?:{_MONTH}[ \t]+\d{{1,2}}(?:st|nd|rd|th)?,?[ \t]+\d{{4}}"
+    rf"|\d{{1,2}}(?:st|nd|rd|th)?[ \t]+{_MONTH},?[ \t]+\d{{4}}"
+    r"|\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{2,4})\b"
+)
+_DATELINE_WORDS = frozenset(
+    "updated last published posted modified at on by am pm gmt utc edt est cdt cst pdt pst bst cet "
+    "cest ist ict wib jst mon tue wed thu fri sat sun monday tuesday wednesday thursday friday "
+    "saturday sunday".split()
+)
+_URL_START = re.compile(r"^https?[ \t]*:[ \t]*/[ \t]*/[ \t]*\S", re.I)
+# two word characters with only spaces between: prose, not an address with spaces put in
+_WORDS_APART = re.compile(r"\w[ \t]+\w")
 
 
 def _headline_case(line: str) -> bool:
@@ -24,18 +42,54 @@ def _headline_case(line: str) -> bool:
     return capitalised >= 0.6 * len(long_words)
 
 
+def looks_like_dateline(line: str) -> bool:
+    """A date with little else ("INDONESIA, July 2, 2013", "3 July 2013 Last updated at 13:38
+    GMT", "Updated: Tue, 02 Jul 2013 12:28 CDT"): it heads many saved articles, and is no title."""
+    found = _DATE_IN_LINE.search(line)
+    if not found:
+        return False
+    rest = (line[: found.start()] + " " + line[found.end() :]).lower()
+    words = [w for w in re.findall(r"[a-z]{2,}", rest) if w not in _DATELINE_WORDS]
+    return len(words) <= 1
+
+
+def dateline_date(text: str) -> str | None:
+    """The date of a dateline among the first three lines, as ``July 2, 2013`` or ISO: plain
+    text has no metadata, and a story's time is what keeps March's flood apart from June's.
+    Numeric forms such as 02/07/2013 are skipped (day or month first cannot be told)."""
+    lines = [line.strip() for line in text.split("\n", 8)[:8] if line.strip()][:3]
+    for line in lines:
+        if looks_like_dateline(line):
+            found = _DATE_IN_LINE.search(line)
+            if found and "/" not in found.group(0):
+                date = re.sub(r"(?<=\d)(?:st|nd|rd|th)\b", "", found.group(0))
+                date = re.sub(r"\b([A-Z][a-z]{2})[a-z]*\.?", r"\1", date)  # Sept. -> Sep
+                return " ".join(date.replace(",", " ").split())
+    return None
+
+
 def looks_like_title(line: str, next_line: str | None, rest_has_text: bool) -> bool:
     line = line.strip()
-    if not line or not rest_has_text or len(line) > 200:
+    if not line or not rest_has_text or len(line) > 200 or looks_like_dateline(line):
         return False
     words = line.split()
-    if len(words) > 30 or not any(ch.isalpha() for ch in line):
-        return False
+    if len(words) > 30 or sum(1 for w in words if sum(ch.isalpha() for ch in w) >= 2) < 2:
+        return False  # a dateline ("July 2, 2013 07:44") or a number is no headline
     if line.endswith(_SENTENCE_END) and not _ABBREVIATION_END.search(line):
         return False
     if next_line is None or not next_line.strip():
         return True
     return len(words) <= 15 and _headline_case(line) and len(next_line.strip()) > len(line)
+
+
+def split_url_line(text: str) -> tuple[str | None, str]:
+    """(url, rest) when the first non-empty line is a web address alone, else (None, text)."""
+    stripped = text.lstrip()
+    line, _, rest = stripped.partition("\n")
+    line = line.strip()
+    if len(line) > 2000 or not _URL_START.match(line) or _WORDS_APART.search(line):
+        return None, text
+    return "".join(line.split()), rest
 
 
 def split_title(text: str) -> tuple[str, str]:
