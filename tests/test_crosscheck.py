@@ -99,6 +99,26 @@ def test_claim_ids_are_unique_and_stable(flood_run):
     assert [(c.id, c.text, c.status) for c in again] == [(c.id, c.text, c.status) for c in flood_run.claims]
 
 
+def test_a_dateline_is_no_claim():
+    # both outlets open with a "last updated" line, which shares numbers and words but says
+    # nothing to corroborate
+    run = run_story(
+        [
+            {"source": "Alpha News", "title": "Plant closes", "published": "2025-01-10",
+             "text": "10 January 2025 Last updated at 13:38 GMT\nThe Vester steel plant will close "
+                     "on March 3, the company said. The closure will cost 800 jobs."},
+            {"source": "Beta Times", "title": "Vester plant to shut", "published": "2025-01-10",
+             "text": "Updated: Fri, 10 Jan 2025 13:38 GMT\nThe company said the Vester steel plant "
+                     "will close on March 3. Union leaders said 800 jobs will go."},
+        ],
+        with_brief=False,
+    )
+    assert claim_with(run.claims, "close on March 3").status == "corroborated"
+    for claim in run.claims:
+        for ev in claim.evidence:
+            assert "Last updated" not in ev.sentence and "Updated:" not in ev.sentence, claim
+
+
 def test_conflicting_numbers_and_dates():
     run = run_story(
         [

@@ -16,6 +16,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from newsfuse.ingest import looks_like_dateline
 from newsfuse.types import (
     Article,
     ArticleAnnotations,
@@ -99,7 +100,8 @@ class Statement:
 
     @property
     def words(self) -> int:
-        return len(self.text.split())
+        """Words with a letter: a dateline ("Updated: July 2, 2013 15:01 IST") has three."""
+        return sum(1 for w in self.text.split() if any(ch.isalpha() for ch in w))
 
     @property
     def checkable(self) -> float:
@@ -485,6 +487,8 @@ def build_story(
         for pos, span in enumerate(sents):
             text = a.text[span.start : span.end]
             if not text.strip() or span.end - span.start > MAX_SENTENCE_CHARS:
+                continue
+            if looks_like_dateline(text.strip()):  # "Updated: July 2, 2013 15:01 IST" claims nothing
                 continue
             named = [
                 (m.start, m.end, m.entity_id or alias.get(m.text.lower()) or "~" + m.text.lower(), m.label)
