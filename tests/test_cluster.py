@@ -360,3 +360,16 @@ def test_the_two_seed_articles_are_one_story():
     result = StoryClusterer().add(cluster_items(articles, annotate(articles)))
     assert len(set(result.story_of.values())) == 1
     assert not result.duplicate_of  # two tellings, not copies
+
+
+def test_untitled_articles_give_the_story_its_opening_sentence_as_title(corpus):
+    """Plain text without a headline: the story is named by an opening sentence, not
+    'Untitled story' (a dateline before it is skipped)."""
+    _, items, event = corpus
+    untitled = [replace(i, title="", text="July 2, 2013 07:44\n" + i.text) for i in items]
+    out = StoryClusterer().add(untitled)
+    openings = {" ".join(i.text.split("\n", 1)[1].split())[:60] for i in untitled}
+    for sid in set(out.story_of.values()):
+        title = out.titles[sid]
+        assert title != "Untitled story" and not title.startswith("July 2"), title
+        assert title[:60] in openings or any(o.startswith(title[:40]) for o in openings), title

@@ -40,7 +40,7 @@ from datetime import date
 
 import numpy as np
 
-from newsfuse.cluster.features import normalise_entity, valid_date
+from newsfuse.cluster.features import headline_of, normalise_entity, valid_date
 from newsfuse.cluster.grouping import (
     MAX_GROUP_BATCH,
     complete_link_groups,
@@ -385,7 +385,7 @@ class StoryClusterer:
                 self._opened_in_batch.add(story.id)
         story.add(
             p.item.article_id,
-            p.item.title or "",
+            headline_of(p.item.title, p.item.text),
             p.vec,
             Counter() if duplicate else p.terms,
             Counter() if duplicate else p.entities,

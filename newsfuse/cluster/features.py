@@ -40,6 +40,24 @@ def clean_title(title: str) -> str:
     return title
 
 
+def headline_of(title: str, text: str) -> str:
+    """The article's title, or for an article without one its first real sentence (not a
+    dateline or a byline; cut at a word near 160 characters): stories of untitled plain text
+    still get a name a reader knows."""
+    if title and title.strip():
+        return title
+    from newsfuse.extract import split_sentences
+
+    lead = (text or "")[:1200]
+    for span in split_sentences(lead):
+        sentence = _SPACE.sub(" ", lead[span.start : span.end]).strip()
+        if sum(1 for w in sentence.split() if w.isalpha()) >= 5:
+            if len(sentence) > 160:
+                sentence = sentence[:160].rsplit(" ", 1)[0] + "\u2026"
+            return sentence
+    return ""
+
+
 def embedding_text(title: str, text: str) -> str:
     """Title + lead, cut at a word boundary: the one text per article that gets embedded."""
     head = clean_title(title)
