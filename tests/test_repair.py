@@ -50,6 +50,11 @@ def _kinds(text: str) -> set[str]:
          "After behind-the-scenes talks, a hit-and-run case and a built-in delay, a 5-year plan."),
         ("The plan , which costs approx. $ 500 million , was approved .",
          "The plan, which costs approx. $500 million, was approved."),
+        # tokenised numbers (ECB+ articles): thousands groups and decimals before a scale word
+        ("The 6. 1 magnitude quake killed 1, 000 people and cost $2. 5 billion; magnitude 7. 6 next.",
+         "The 6.1 magnitude quake killed 1,000 people and cost $2.5 billion; magnitude 7.6 next."),
+        ("On May 5, 200 people marched. In 2004. 5 more joined.",
+         "On May 5, 200 people marched. In 2004. 5 more joined."),
         # quotes: split contractions, pushed and mis-turned marks
         ("“We. ” Re not leaving,” she said.", "“We’re not leaving,” she said."),
         ("He said they. ” Ll decide, but we don. ” T know when.",

@@ -10,7 +10,10 @@ Kinds:
 - ``punctuation_space``: a space before ``, . ; : ! ?`` that closes a word (``bishops ,``),
   and the space inside a currency amount (``$ 500`` -> ``$500``). Ellipses (``. . .``,
   `` ...``), decimals/leading-dot words (``.5``, ``.com``) and a colon in times or ratios are
-  left alone.
+  left alone. Tokenised numbers are joined where nothing else can be meant: a thousands group
+  ``170, 000`` -> ``170,000`` (only ``000``: ``May 5, 200 people`` keeps its space) and a
+  decimal before a scale word or after "magnitude" (``6. 1 magnitude``, ``2. 5 million`` ->
+  ``6.1``, ``2.5``; ``in 2004. 5 people`` keeps its space).
 """
 
 from __future__ import annotations
@@ -31,6 +34,13 @@ _DASH_FOLLOWERS = frozenset(
     "was were be been his her their our my your".split()
 )
 _CURRENCY = re.compile(r"(?<![^\s(])([$€£¥])[ \t]+(?=\d)")
+_THOUSANDS = re.compile(r"(?<![\d.,])\d{1,3}(,)[ \t](?=000(?![\d.]|,\d))")
+_SCALE_AFTER = r"[ \t]*-?[ \t]*(?:million|billion|trillion|percent|per cent|%|magnitude)\b"
+_DECIMAL = re.compile(
+    rf"(?<![\d.,])\d{{1,3}}(\.)[ \t](?=\d{{1,2}}{_SCALE_AFTER})"
+    r"|(?<=magnitude )\d(\.)[ \t](?=\d\b)",
+    re.I,
+)
 
 
 def hyphen_edits(text: str) -> list[Edit]:
@@ -63,4 +73,8 @@ def punctuation_space_edits(text: str) -> list[Edit]:
         edits.append(Edit(m.start(), m.end(), "", "punctuation_space", 0.9))
     for m in _CURRENCY.finditer(text):
         edits.append(Edit(m.end(1), m.end(), "", "punctuation_space", 0.9))
+    for pattern in (_THOUSANDS, _DECIMAL):
+        for m in pattern.finditer(text):
+            mark = m.end(1) if m.group(1) else m.end(2)
+            edits.append(Edit(mark, m.end(), "", "punctuation_space", 0.9))
     return edits
