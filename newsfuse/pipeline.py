@@ -55,6 +55,22 @@ class _Timer:
             self.seconds[name] += time.perf_counter() - t0
 
 
+
+def outermost_quotes(quotes: list[Quote]) -> list[Quote]:
+    """The story's who-said-what keeps a partial quote only when no other quote of the same
+    speaker in the article holds it (``said the US is still “full stop” for NATO`` is one
+    item, not two); the article's own annotations keep every quote."""
+    reach: dict[str | None, int] = {}  # speaker -> furthest end of a quote started so far
+    inside: set[int] = set()
+    for i in sorted(range(len(quotes)), key=lambda i: (quotes[i].start, -quotes[i].end)):
+        q = quotes[i]
+        if reach.get(q.speaker, -1) >= q.end:
+            inside.add(i)
+        else:
+            reach[q.speaker] = q.end
+    return [q for i, q in enumerate(quotes) if i not in inside]
+
+
 def article_error(article: Article, exc: BaseException, settings: Settings) -> InputError:
     """The per-article error policy: what a stage's failure on one article becomes."""
     if isinstance(exc, TimeBudgetExceeded):
@@ -430,7 +446,7 @@ def assemble_story(
         brief = write_brief(
             ordered, annotations, claims, links.entities, duplicate_of, settings.brief
         )
-    quotes: list[tuple[str, Quote]] = [(a.id, q) for a in ordered for q in annotations[a.id].quotes]
+    quotes = [(a.id, q) for a in ordered for q in outermost_quotes(annotations[a.id].quotes)]
     return Story(
         id=story_id,
         title=title or (ordered[0].title if ordered else ""),

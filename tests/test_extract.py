@@ -115,3 +115,12 @@ def test_pathological_runs_stay_linear():
         parse_quantities(blob)
         find_dates(blob)
         find_direct_quotes(blob)
+
+
+def test_a_prefix_glued_to_a_name_is_not_part_of_it():
+    # the seeds' "non-Nato mission" had made "non-Nato" an entity (and a word of the label)
+    text = "Troops would serve in a non-Nato mission, said an ex-Justice Department official in Brussels."
+    ann = annotate([article(text)])[0]
+    names = {m.text for m in ann.mentions}
+    assert "Justice Department" in names and "Nato" in names
+    assert not any(n.lower().startswith(("non-", "ex-")) for n in names)

@@ -178,3 +178,17 @@ def test_name_between_commas_is_the_speaker_but_not_after_of():
         "Jon Pratt, an adviser during the term of Joe Biden, argued that the plan \u201cwould fail\u201d."
     )
     assert {q.speaker for q in quotes} == {"Jon Pratt"}
+
+
+def test_who_said_what_keeps_a_partial_quote_once_inside_what_holds_it():
+    from newsfuse.pipeline import outermost_quotes
+
+    text = (
+        "Defence Minister Karl Hessler said that the alliance is still \u201cfull stop\u201d behind the "
+        "plan and that Europe must pay more. \u201cWe are ready,\u201d Hessler added."
+    )
+    quotes = quotes_of(text)
+    board = outermost_quotes(quotes)
+    assert any(q.text == "full stop" for q in quotes)  # the article keeps every quote ...
+    assert [q.text for q in board if q.text == "full stop"] == []  # ... the board shows it once
+    assert any("full stop" in q.text for q in board) and any(q.text == "We are ready" for q in board)

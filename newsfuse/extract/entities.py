@@ -90,6 +90,9 @@ _INSTITUTION_HEADS = frozenset(
     University College School Church Foundation Institute Corporation Company Group Bank Fund
     Center Centre Board Authority Staff Corps House Chamber Directorate Secretariat""".split()
 )
+_ATTACHED_PREFIX = re.compile(
+    r"(?:non|anti|pro|ex|post|pre|mid|neo|pan|trans|inter|sub|super|ultra)-(?=[A-Z])"
+)
 _DEMONYM = re.compile(r"^[A-Z][a-z]+(?:ian|ean|ese|ish|ans|ians|eans|ic)$")
 
 
@@ -103,6 +106,9 @@ def ner_mentions(doc: Any, offset: int, text: str) -> list[Mention]:
         start, end = _trim(text, start, end)
         if end - start < 2 or end - start > 80:
             continue
+        prefix = _ATTACHED_PREFIX.match(text, start, end)
+        if prefix:  # "non-Nato mission", "ex-Justice Department official": the name follows
+            start = prefix.end()
         surface = text[start:end]
         if not any(c.isupper() for c in surface):
             continue
