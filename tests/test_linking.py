@@ -100,6 +100,17 @@ def test_short_first_names_and_role_words_do_not_split_a_person():
     assert {"Chris Stroud", "Christopher Stroud"} <= {a.name for a in strouds[0].aliases}
 
 
+def test_ukrainian_and_russian_romanisations_of_one_name_merge():
+    """Г is "h" in Ukrainian romanisation and "g" in Russian: Oleh/Oleg Synehubov/Synegubov."""
+    links, _ = link(
+        "Regional governor Oleh Synehubov said about 30 drones were shot down over the city overnight.",
+        "Governor Oleg Synegubov said two people were injured when drones hit the city overnight.",
+    )
+    people = [e for e in links.entities if e.type == "PERSON"]
+    assert len(people) == 1, [(e.name, [a.name for a in e.aliases]) for e in people]
+    assert {"Oleh Synehubov", "Oleg Synegubov"} <= {a.name for a in people[0].aliases}
+
+
 def test_lookalike_names_in_one_article_stay_apart():
     links, _ = link(
         "Defence Minister Karl Hessler met Foreign Minister Karin Hassler in Vilnius. Hessler spoke first."

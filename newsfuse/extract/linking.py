@@ -64,6 +64,20 @@ TRANSLITERATIONS = {
     "bombay": "Mumbai",
     "burma": "Myanmar",
 }
+# Ukrainian and Russian romanisations of one first name (Г is "h" in one, "g" in the other)
+_SLAVIC_FIRST_NAMES = {
+    "oleh": "oleg", "serhiy": "sergey", "serhii": "sergey", "sergei": "sergey", "sergiy": "sergey",
+    "andriy": "andrey", "andrii": "andrey", "andrei": "andrey", "dmytro": "dmitry",
+    "dmitri": "dmitry", "dmitriy": "dmitry", "mykola": "nikolay", "nikolai": "nikolay",
+    "mykhailo": "mikhail", "mykhaylo": "mikhail", "hennadiy": "gennady", "hennadii": "gennady",
+    "gennadiy": "gennady", "heorhiy": "georgy", "heorhii": "georgy", "georgiy": "georgy",
+    "ihor": "igor", "yuriy": "yuri", "yurii": "yuri", "oleksandr": "aleksandr",
+    "alexander": "aleksandr", "oleksiy": "aleksey", "oleksii": "aleksey", "alexei": "aleksey",
+    "alexey": "aleksey", "vitaliy": "vitaly", "vitalii": "vitaly", "yevhen": "yevgeny",
+    "yevgeniy": "yevgeny", "evgeny": "yevgeny", "petro": "pyotr", "pavlo": "pavel",
+}
+# surname endings of Slavic names, where an h/g difference is the romanisation, not the name
+_SLAVIC_ENDINGS = ("ov", "ev", "enko", "uk", "yuk", "yk", "ko", "sky", "skyi", "ych", "ich", "yn")
 _SUFFIXES = {"jr", "sr", "ii", "iii", "iv", "jnr", "snr"}
 _ROLE_GROUPS = {
     # one group for government and legislature: a House minority leader is a representative,
@@ -147,6 +161,10 @@ def translit_key(token: str) -> str:
         text = text.replace(old, new)
     if text.endswith("ski"):
         text = text[:-1] + "y"
+    if text in _SLAVIC_FIRST_NAMES:
+        return _SLAVIC_FIRST_NAMES[text]
+    if len(text) >= 6 and text.endswith(_SLAVIC_ENDINGS):
+        text = text.replace("h", "g")  # Synehubov / Synegubov, Horlivka-style names
     return text
 
 
