@@ -38,11 +38,12 @@ def build_items(path: Path, batch_size: int) -> tuple[list, dict[str, str], dict
     """Cluster items in the pipeline's order, the gold of every item, gold id -> article id."""
     from newsfuse.cluster import cluster_items
     from newsfuse.evaluation.stories import ingest_items, read_gold
-    from newsfuse.pipeline import _prepare, _Timer
+    from newsfuse.pipeline import _prepare, _Timer, stream_order
     from newsfuse.settings import Settings
 
     gold_items = read_gold(path)
     articles, article_of = ingest_items(gold_items)
+    articles.sort(key=stream_order)  # as analyze_articles orders a run
     settings = Settings()
     items = []
     for start in range(0, len(articles), batch_size):

@@ -56,6 +56,15 @@ class _Timer:
 
 
 
+def stream_order(article: Article) -> tuple[str, str]:
+    """The order a run's new articles reach the clusterer: by publication date, undated ones
+    last, ties by id. Stories fall out of memory once the stream has moved two months on, so
+    a folder read in file order (2021 after 2023) split its stories: AllSides shuffled scored
+    BCubed 0.895 instead of 0.936. The ids make the order, and so the stories, the same
+    whatever order the files came in; the Ray engine clusters in this order too."""
+    return (article.published or "~", article.id)
+
+
 def outermost_quotes(quotes: list[Quote]) -> list[Quote]:
     """The story's who-said-what keeps a partial quote only when no other quote of the same
     speaker in the article holds it (``said the US is still “full stop” for NATO`` is one
@@ -165,7 +174,7 @@ def _run(
 
     errors: list[InputError] = []
     known = store.known_ids([a.id for a in articles])
-    new = [a for a in articles if a.id not in known]
+    new = sorted((a for a in articles if a.id not in known), key=stream_order)
     clusterer = StoryClusterer(store.load_cluster_state(), settings.cluster)
 
     touched_ids: list[str] = []

@@ -199,3 +199,45 @@ def test_articles_not_in_english_are_named_on_stderr(examples_dir: Path, tmp_pat
         "newsfuse: note: 1 article(s) not in English (fr 1); names, quotes and claims are read "
         "with an English model and will be poor for them"
     ]
+
+
+def test_files_out_of_date_order_give_the_stories_of_date_order() -> None:
+    """A folder read in file order: January's ferry strike, June's fire, then more January
+    articles. Batches of one article and stories leaving memory 60 days behind the stream used
+    to split January's story in two; the run now reaches the clusterer in date order."""
+    from dataclasses import replace
+
+    from newsfuse.ingest import read_bytes_input
+    from newsfuse.pipeline import analyze_articles
+    from newsfuse.settings import Settings
+
+    strike = [
+        "Ferry workers in Port Alder walked out on Monday, halting every crossing to Gull Island as "
+        "the union demanded a 9 percent pay rise from the Alder Ferry Company.",
+        "The strike by Port Alder ferry crews stopped all sailings to Gull Island; the union wants "
+        "9 percent more pay and the Alder Ferry Company says it cannot afford it.",
+        "No ferries ran between Port Alder and Gull Island for a second day as the crews' union and "
+        "the Alder Ferry Company failed to agree on a 9 percent pay rise.",
+    ]
+    fire = [
+        "A forest fire north of Orsk forced 900 residents to leave their homes on Tuesday as strong "
+        "winds pushed the flames towards the town, regional officials said.",
+        "About 900 people were evacuated from the edge of Orsk as a wind-driven forest fire closed in "
+        "on the town, officials in the region said on Tuesday.",
+        "Firefighters battled a blaze in the forests north of Orsk, where 900 residents had been "
+        "evacuated as the wind drove the fire towards the town.",
+    ]
+    rows = [{"id": f"s{i}", "title": "", "text": t, "published": f"2024-01-1{i}", "source": f"Outlet {i}"}
+            for i, t in enumerate(strike)]
+    rows += [{"id": f"f{i}", "title": "", "text": t, "published": f"2024-06-0{i + 1}", "source": f"Outlet {i}"}
+             for i, t in enumerate(fire)]
+    data = "\n".join(json.dumps(r) for r in rows).encode()
+    articles = [a for a in read_bytes_input(data, "mixed.jsonl") if not hasattr(a, "error")]
+    by_row = {a.extra["id"]: a for a in articles}
+    file_order = [by_row[k] for k in ("s0", "f0", "f1", "f2", "s1", "s2")]
+    settings = Settings()
+    settings = replace(settings, store=replace(settings.store, batch_size=1))
+    stories = analyze_articles(file_order, settings=settings, until="cluster").stories
+    groups = sorted(sorted(s.article_ids) for s in stories)
+    assert groups == sorted([sorted(by_row[k].id for k in ("s0", "s1", "s2")),
+                             sorted(by_row[k].id for k in ("f0", "f1", "f2"))])

@@ -1,8 +1,8 @@
 """``newsfuse eval stories GOLD.jsonl``: story clustering against gold events, beside baselines.
 
 newsfuse is measured through the product's own path: the gold file's articles are ingested as
-JSONL bytes (``newsfuse.ingest.read_bytes_input``), sorted by date, and run through
-``newsfuse.pipeline.analyze_articles(..., until="cluster")`` -- repair, extract, ``cluster_items``
+JSONL bytes (``newsfuse.ingest.read_bytes_input``) and run through
+``newsfuse.pipeline.analyze_articles(..., until="cluster")`` -- date order, repair, extract, ``cluster_items``
 and ``StoryClusterer.add`` in the pipeline's batches -- so the stories scored here are the
 stories ``newsfuse analyze`` gives on the same articles. Two baselines run in the same command on
 the same articles: TF-IDF + average-link agglomerative clustering with its distance threshold
@@ -106,7 +106,7 @@ def scores(gold: dict[str, str], pred: dict[str, str]) -> dict[str, float]:
 
 # --------------------------------------------------------------------------- newsfuse
 def ingest_items(items: Sequence[dict[str, Any]]) -> tuple[list[Any], dict[str, str]]:
-    """Articles via the ingest stage, in date order; and gold id -> article id."""
+    """Articles via the ingest stage; and gold id -> article id."""
     from newsfuse.ingest import read_bytes_input
     from newsfuse.types import Article
 
@@ -132,8 +132,8 @@ def ingest_items(items: Sequence[dict[str, Any]]) -> tuple[list[Any], dict[str, 
             aid = by_text.get(" ".join(it["text"].split()))
             if aid:
                 article_of[it["id"]] = aid
-    ordered = sorted(articles.values(), key=lambda a: (a.published is None, a.published or "", a.id))
-    return ordered, article_of
+    # analyze_articles puts them in date order (pipeline.stream_order), as for any run
+    return list(articles.values()), article_of
 
 
 def run_newsfuse(items: Sequence[dict[str, Any]], settings: Any = None) -> tuple[dict[str, str], float]:

@@ -7,7 +7,8 @@ A. **Annotate** (Ray Data, parallel): shards -> ingest -> repair -> extract (spa
    -> embed (MiniLM actor pool, GPU actors when the cluster has GPUs) -> Parquet parts written
    atomically. A rerun skips articles already in finished parts (their ids travel to the
    ingest stage as a sorted int64 array), then marks the phase done.
-B. **Cluster** (driver, streaming): the parts are sorted back into input order and streamed to
+B. **Cluster** (driver, streaming): the parts are sorted into the single-process pipeline's
+   order (``pipeline.stream_order``: date, undated last, then id) and streamed to
    the driver in batches, which feeds the same ``StoryClusterer.add`` the single-process
    pipeline uses, in the same batches. The clusterer is index-based (MinHash-LSH for
    near-duplicates, a vector index for story candidates), so this is not quadratic; it is the
@@ -309,9 +310,12 @@ CLUSTER_COLUMNS = [
 
 
 def iter_in_input_order(
-    parts_dir: str, columns: list[str], batch_rows: int, driver_sort_bytes: int = 256 << 20
+    parts_dir: str, columns: list[str], batch_rows: int, driver_sort_bytes: int = 256 << 20,
+    by_time: bool = False,
 ) -> Iterator[list[dict[str, Any]]]:
-    """Article rows of all parts in input order (shard, pos), streamed in batches.
+    """Article rows of all parts in input order (shard, pos), or with ``by_time`` in the
+    single-process path's clustering order (``pipeline.stream_order``: date, undated last,
+    then id), streamed in batches.
 
     Small runs sort on the driver with Arrow (a Ray Data sort costs seconds of scheduling);
     large ones use Ray Data's distributed sort and stream the sorted blocks to the driver.
@@ -319,19 +323,32 @@ def iter_in_input_order(
     paths = sorted(globmod.glob(os.path.join(parts_dir, "part-*.parquet")))
     if not paths:
         return
+    keys = ["order_date", "id"] if by_time else ["shard", "pos"]
+    wanted = list(dict.fromkeys([*columns, "published", "id"])) if by_time else columns
     if sum(os.path.getsize(p) for p in paths) <= driver_sort_bytes:
         import pyarrow.dataset as pads
 
-        table = pads.dataset(paths, format="parquet").to_table(columns=columns)
-        table = table.sort_by([("shard", "ascending"), ("pos", "ascending")])
+        table = pads.dataset(paths, format="parquet").to_table(columns=wanted)
+        if by_time:
+            table = _with_order_date(table)
+        table = table.sort_by([(k, "ascending") for k in keys])
         for batch in table.to_batches(max_chunksize=batch_rows):
             yield batch.to_pylist()
         return
     import ray.data
 
-    ds = ray.data.read_parquet(paths).select_columns(columns).sort(["shard", "pos"])
-    for batch in ds.iter_batches(batch_size=batch_rows, batch_format="pyarrow"):
+    ds = ray.data.read_parquet(paths).select_columns(wanted)
+    if by_time:
+        ds = ds.map_batches(_with_order_date, batch_format="pyarrow")
+    for batch in ds.sort(keys).iter_batches(batch_size=batch_rows, batch_format="pyarrow"):
         yield batch.to_pylist()
+
+
+def _with_order_date(table: Any) -> Any:
+    """The publication date with undated rows as "~" (after every date), as stream_order."""
+    import pyarrow.compute as pc
+
+    return table.append_column("order_date", pc.fill_null(table["published"], "~"))
 
 
 @dataclass
@@ -349,7 +366,7 @@ def cluster_in_order(
     parts_dir: str, clusterer: Any, batch_size: int, counter: Any,
     already_stored: Callable[[list[str]], set[str]], driver_sort_bytes: int = 256 << 20,
 ) -> Clustering:
-    """Feed the clusterer the run's new articles in input order, in the pipeline's batch size.
+    """Feed the clusterer the run's new articles in the pipeline's order and batch size.
 
     Articles the store already holds are skipped, as ``pipeline.analyze`` skips them.
     """
@@ -369,7 +386,9 @@ def cluster_in_order(
         report(counter, "clustered", len(pending))
         pending.clear()
 
-    for rows in iter_in_input_order(parts_dir, CLUSTER_COLUMNS, 4 * batch_size, driver_sort_bytes):
+    for rows in iter_in_input_order(
+        parts_dir, CLUSTER_COLUMNS, 4 * batch_size, driver_sort_bytes, by_time=True
+    ):
         known = already_stored([r["id"] for r in rows])
         report(counter, "known", sum(1 for r in rows if r["id"] in known and r["id"] not in seen))
         for row in rows:
