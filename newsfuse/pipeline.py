@@ -57,12 +57,15 @@ class _Timer:
 
 
 def stream_order(article: Article) -> tuple[str, str]:
-    """The order a run's new articles reach the clusterer: by publication date, undated ones
-    last, ties by id. Stories fall out of memory once the stream has moved two months on, so
-    a folder read in file order (2021 after 2023) split its stories: AllSides shuffled scored
-    BCubed 0.895 instead of 0.936. The ids make the order, and so the stories, the same
-    whatever order the files came in; the Ray engine clusters in this order too."""
-    return (article.published or "~", article.id)
+    """The order a run's new articles reach the clusterer: undated ones first, then by
+    publication date, ties by id. Stories fall out of memory once the stream has moved two
+    months on, so a folder read in file order (2021 after 2023) split its stories: AllSides
+    shuffled scored BCubed 0.895 instead of 0.936. Undated articles go first because the
+    stories they open are never archived, so the dated ones can still join them; last, they
+    found their stories archived (docs/clustering.md, mixed dates). The ids make the order,
+    and so the stories, the same whatever order the files came in; the Ray engine clusters in
+    this order too."""
+    return (article.published or "", article.id)
 
 
 def outermost_quotes(quotes: list[Quote]) -> list[Quote]:

@@ -82,7 +82,7 @@ def test_plain_text_fixtures():
     assert untitled.source == "untitled"
 
 
-def test_saved_text_header_gives_url_outlet_and_date_not_title():
+def test_saved_text_header_gives_url_and_outlet_and_no_title():
     # text saved from the web (and corpora such as ECB+) starts with the address, sometimes
     # tokenised, then a dateline; neither is the headline or the article's text
     page = (
@@ -95,11 +95,10 @@ def test_saved_text_header_gives_url_outlet_and_date_not_title():
     got = by_path(read_bytes_input(page.encode(), "page.txt"))["page.txt"]
     assert got.url == "http://www.harbourpost.example.com/news/2013/07/02/ferry-strike-ends/"
     assert got.source == "harbourpost.example.com" and got.extra["source_from"] == "url"
-    assert got.published == "2013-07-03" and got.extra["date_source"] == "dateline"
-    assert got.title == ""
+    assert got.title == "" and got.published is None  # see docs/clustering.md, mixed dates
     assert got.text.startswith("3 July 2013") and "http" not in got.text
     other = by_path(read_bytes_input(plain.encode(), "plain.txt"))["plain.txt"]
-    assert other.title == "" and other.published == "2013-07-02" and other.url is None
+    assert other.title == "" and other.url is None
     # prose that merely starts with an address is text, and a headline with a date is a title
     prose = "http://example.com is where the union posted the vote\nIt passed.\n"
     assert by_path(read_bytes_input(prose.encode(), "p.txt"))["p.txt"].url is None

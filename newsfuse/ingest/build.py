@@ -59,7 +59,7 @@ def detect_language(text: str) -> str | None:
     return lang
 
 
-_DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%d %B %Y", "%B %d, %Y", "%b %d, %Y", "%d %b %Y", "%b %d %Y", "%Y%m%d")
+_DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%d %B %Y", "%B %d, %Y", "%b %d, %Y", "%d %b %Y", "%Y%m%d")
 
 
 def normalise_date(value: Any) -> tuple[str | None, str | None]:

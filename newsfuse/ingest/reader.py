@@ -25,7 +25,7 @@ from newsfuse.ingest.build import input_error, make_article, warm_up
 from newsfuse.ingest.decode import decode_bytes
 from newsfuse.ingest.sniff import binary_kind, text_format
 from newsfuse.ingest.sources import expand_inputs
-from newsfuse.ingest.text import dateline_date, split_title, split_url_line
+from newsfuse.ingest.text import split_title, split_url_line
 from newsfuse.limits import (
     DecompressedTooLarge,
     InputTooLarge,
@@ -198,10 +198,8 @@ def _from_zip(data: bytes, path: str, settings: IngestSettings, depth: int) -> I
 def _from_text(text: str, path: str, name: str, settings: IngestSettings, extra: dict[str, Any]) -> Outcome:
     url, text = split_url_line(text)
     title, body = split_title(text)
-    dated = dateline_date(text)
-    fields = {"body": body, "title": title, "url": url, "published": dated,
-              "date_source": "dateline" if dated else None,
-              "extra": {**extra, "format": "text", "title_source": "first line" if title else "none"}}
+    fields = {"body": body, "title": title, "url": url, "extra": {**extra, "format": "text",
+              "title_source": "first line" if title else "none"}}
     return _article(fields, path, name, settings)
 
 

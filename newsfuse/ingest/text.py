@@ -53,21 +53,6 @@ def looks_like_dateline(line: str) -> bool:
     return len(words) <= 1
 
 
-def dateline_date(text: str) -> str | None:
-    """The date of a dateline among the first three lines, as ``July 2, 2013`` or ISO: plain
-    text has no metadata, and a story's time is what keeps March's flood apart from June's.
-    Numeric forms such as 02/07/2013 are skipped (day or month first cannot be told)."""
-    lines = [line.strip() for line in text.split("\n", 8)[:8] if line.strip()][:3]
-    for line in lines:
-        if looks_like_dateline(line):
-            found = _DATE_IN_LINE.search(line)
-            if found and "/" not in found.group(0):
-                date = re.sub(r"(?<=\d)(?:st|nd|rd|th)\b", "", found.group(0))
-                date = re.sub(r"\b([A-Z][a-z]{2})[a-z]*\.?", r"\1", date)  # Sept. -> Sep
-                return " ".join(date.replace(",", " ").split())
-    return None
-
-
 def looks_like_title(line: str, next_line: str | None, rest_has_text: bool) -> bool:
     line = line.strip()
     if not line or not rest_has_text or len(line) > 200 or looks_like_dateline(line):

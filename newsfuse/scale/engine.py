@@ -8,7 +8,7 @@ A. **Annotate** (Ray Data, parallel): shards -> ingest -> repair -> extract (spa
    atomically. A rerun skips articles already in finished parts (their ids travel to the
    ingest stage as a sorted int64 array), then marks the phase done.
 B. **Cluster** (driver, streaming): the parts are sorted into the single-process pipeline's
-   order (``pipeline.stream_order``: date, undated last, then id) and streamed to
+   order (``pipeline.stream_order``: undated first, then date, then id) and streamed to
    the driver in batches, which feeds the same ``StoryClusterer.add`` the single-process
    pipeline uses, in the same batches. The clusterer is index-based (MinHash-LSH for
    near-duplicates, a vector index for story candidates), so this is not quadratic; it is the
@@ -314,8 +314,8 @@ def iter_in_input_order(
     by_time: bool = False,
 ) -> Iterator[list[dict[str, Any]]]:
     """Article rows of all parts in input order (shard, pos), or with ``by_time`` in the
-    single-process path's clustering order (``pipeline.stream_order``: date, undated last,
-    then id), streamed in batches.
+    single-process path's clustering order (``pipeline.stream_order``: undated first, then
+    date, then id), streamed in batches.
 
     Small runs sort on the driver with Arrow (a Ray Data sort costs seconds of scheduling);
     large ones use Ray Data's distributed sort and stream the sorted blocks to the driver.
@@ -345,10 +345,10 @@ def iter_in_input_order(
 
 
 def _with_order_date(table: Any) -> Any:
-    """The publication date with undated rows as "~" (after every date), as stream_order."""
+    """The publication date with undated rows as "" (before every date), as stream_order."""
     import pyarrow.compute as pc
 
-    return table.append_column("order_date", pc.fill_null(table["published"], "~"))
+    return table.append_column("order_date", pc.fill_null(table["published"], ""))
 
 
 @dataclass
