@@ -29,6 +29,16 @@ def test_sentences_respect_titles_initials_and_abbreviations():
     ]
 
 
+def test_plural_titles_do_not_end_a_sentence():
+    # an AllSides brief line ended at "Democratic Reps." before the names it introduced
+    text = "A statement came from Democratic Reps. Mondaire Jones and Hank Johnson. Sens. Ed Markey agreed."
+    spans = split_sentences(text)
+    assert [text[s.start : s.end] for s in spans] == [
+        "A statement came from Democratic Reps. Mondaire Jones and Hank Johnson.",
+        "Sens. Ed Markey agreed.",
+    ]
+
+
 def test_title_rules_give_persons_and_their_names():
     text = "On Monday Mr. HEELEY DON'T answer, but former President Bid's policy was clear to Mr. Trump."
     ann = annotate([article(text)])[0]

@@ -15,6 +15,7 @@ from newsfuse.types import Span
 
 ABBREVIATIONS = frozenset(
     """mr mrs ms mx dr prof sr jr st mt ft gen lt col sgt capt cmdr adm maj cpl pvt gov sen rep
+    reps sens govs messrs mmes drs profs gens
     rev hon pres supt insp det no nos vs v etc approx est ca inc corp co ltd llc plc bros dept
     univ jan feb mar apr jun jul aug sep sept oct nov dec fig op vol pp al cf ie eg us uk un eu
     u.s u.k u.n e.g i.e a.m p.m""".split()
