@@ -94,6 +94,7 @@ def test_saved_text_header_gives_url_and_outlet_and_no_title():
     plain = "Updated: Tue, 02 Jul 2013 12:28 CDT\nThe ferry workers of Port Alder voted to end the strike.\n"
     got = by_path(read_bytes_input(page.encode(), "page.txt"))["page.txt"]
     assert got.url == "http://www.harbourpost.example.com/news/2013/07/02/ferry-strike-ends/"
+    assert got.extra["url_source"] == "first line"
     assert got.source == "harbourpost.example.com" and got.extra["source_from"] == "url"
     assert got.title == "" and got.published is None  # see docs/clustering.md, mixed dates
     assert got.text.startswith("3 July 2013") and "http" not in got.text

@@ -199,7 +199,8 @@ def _from_text(text: str, path: str, name: str, settings: IngestSettings, extra:
     url, text = split_url_line(text)
     title, body = split_title(text)
     fields = {"body": body, "title": title, "url": url, "extra": {**extra, "format": "text",
-              "title_source": "first line" if title else "none"}}
+              "title_source": "first line" if title else "none",
+              **({"url_source": "first line"} if url else {})}}
     return _article(fields, path, name, settings)
 
 

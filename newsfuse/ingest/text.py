@@ -5,6 +5,7 @@ does not end like a sentence or a lead-in (``.``, ``,``, ``;``, ``:``, except an
 such as ``U.S.``), and either a blank line follows it or it is clearly a headline (at most 15
 words, mostly capitalised, followed by a longer paragraph). A first line that is the opening
 sentence of the body (``003_…txt`` in the seeds) stays in the body and the title is empty.
+A dateline (``3 July 2013 Last updated at 13:38 GMT``: a date and little else) is no title.
 
 A first line that is only a URL (saved pages and corpora often start with the address, some
 tokenised as ``http: / / www. example. com / ...``) is the article's address, not its text: it

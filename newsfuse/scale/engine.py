@@ -309,7 +309,7 @@ CLUSTER_COLUMNS = [
 ]
 
 
-def iter_in_input_order(
+def iter_rows(
     parts_dir: str, columns: list[str], batch_rows: int, driver_sort_bytes: int = 256 << 20,
     by_time: bool = False,
 ) -> Iterator[list[dict[str, Any]]]:
@@ -358,7 +358,6 @@ class Clustering:
     duplicate_of: dict[str, str] = field(default_factory=dict)
     titles: dict[str, str] = field(default_factory=dict)
     labels: dict[str, str] = field(default_factory=dict)
-    order: list[str] = field(default_factory=list)  # articles in input order
     state: bytes = b""
 
 
@@ -386,7 +385,7 @@ def cluster_in_order(
         report(counter, "clustered", len(pending))
         pending.clear()
 
-    for rows in iter_in_input_order(
+    for rows in iter_rows(
         parts_dir, CLUSTER_COLUMNS, 4 * batch_size, driver_sort_bytes, by_time=True
     ):
         known = already_stored([r["id"] for r in rows])
@@ -395,7 +394,6 @@ def cluster_in_order(
             if row["id"] in seen or row["id"] in known:
                 continue
             seen.add(row["id"])
-            result.order.append(row["id"])
             pending.append(codec.cluster_item(row))
             if len(pending) >= batch_size:
                 flush()
@@ -447,7 +445,7 @@ def store_articles(
         batch_n.clear()
         merges.clear()
 
-    for rows in iter_in_input_order(parts_dir, cols, 4 * batch_size, driver_sort_bytes):
+    for rows in iter_rows(parts_dir, cols, 4 * batch_size, driver_sort_bytes):
         for row in rows:
             if row["id"] not in wanted or row["id"] in saved:
                 continue
