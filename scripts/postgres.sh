@@ -12,6 +12,8 @@
 # PG_OPTS adds server options (e.g. "-c shared_preload_libraries=pg_stat_statements").
 # The URL is the last line on stdout; everything else goes to stderr.
 set -euo pipefail
+# runuser, initdb helpers and pg_ctl may live in sbin, which a minimal PATH (cron, env -i) lacks
+export PATH="$PATH:/usr/local/sbin:/usr/sbin:/sbin"
 
 find_bin() {
   local dir
