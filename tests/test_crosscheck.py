@@ -119,6 +119,26 @@ def test_a_dateline_is_no_claim():
             assert "Last updated" not in ev.sentence and "Updated:" not in ev.sentence, claim
 
 
+def test_a_section_label_is_not_part_of_the_claim():
+    # Axios-style labels ("Driving the news:") opened AllSides brief lines
+    run = run_story(
+        [
+            {"source": "Alpha News", "title": "Plant closes", "published": "2025-01-10",
+             "text": "Driving the news: The Vester steel plant will close on March 3, the company "
+                     "said. Why it matters: The closure will cost 800 jobs at the plant."},
+            {"source": "Beta Times", "title": "Vester plant to shut", "published": "2025-01-10",
+             "text": "The company said the Vester steel plant will close on March 3. Union leaders "
+                     "said the closure will cost 800 jobs at the plant."},
+        ],
+    )
+    close = claim_with(run.claims, "close on March 3")
+    assert close.status == "corroborated"
+    sentences = [e.sentence for c in run.claims for e in c.evidence]
+    assert any(x.startswith("The Vester steel plant will close") for x in sentences)
+    assert not any(x.startswith(("Driving the news", "Why it matters")) for x in sentences)
+    assert not any(line.text.startswith(("Driving", "Why it")) for line in run.brief.sentences)
+
+
 def test_conflicting_numbers_and_dates():
     run = run_story(
         [

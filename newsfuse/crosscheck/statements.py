@@ -28,6 +28,17 @@ from newsfuse.types import (
     Span,
 )
 
+# section labels newsrooms put before a sentence (Axios and its imitators); a label is not
+# part of what the sentence claims, and a brief quoting the sentence should not start with it
+_SECTION_LABELS = frozenset(
+    """why it matters|driving the news|the big picture|state of play|by the numbers|between the
+    lines|what they're saying|what's next|what to watch|the bottom line|the backstory|zoom in|
+    zoom out|flashback|catch up quick|our thought bubble|reality check|be smart|the latest|
+    yes, but|go deeper|the other side|of note|context|details|update|updated|editor's note"""
+    .split("|")
+)
+_SECTION_LABELS = frozenset(" ".join(label.split()) for label in _SECTION_LABELS)
+_LABEL_AT_START = re.compile(r"\s*([A-Za-z][A-Za-z’', ]{1,30}?):\s+(?=[A-Z“\"‘'])")
 MAX_SENTENCE_CHARS = 1_200  # longer "sentences" are page debris or run-ons, not statements
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’\-]{0,40}|\d[\d,.]{0,30}")
@@ -43,6 +54,15 @@ STOPWORDS = frozenset(
     while who whom why will with would you your yours mr mrs ms said says say told according
     one would could may might must shall""".split()
 )
+
+
+def section_label_length(sentence: str) -> int:
+    """How many characters a leading section label takes ("Why it matters: " -> 16), else 0."""
+    found = _LABEL_AT_START.match(sentence)
+    if not found:
+        return 0
+    label = " ".join(found.group(1).replace("’", "'").lower().split())
+    return found.end() if label in _SECTION_LABELS else 0
 
 
 def stem(word: str) -> str:
@@ -490,28 +510,30 @@ def build_story(
                 continue
             if looks_like_dateline(text.strip()):  # "Updated: July 2, 2013 15:01 IST" claims nothing
                 continue
+            start = span.start + section_label_length(text)  # "Why it matters: " is no claim
+            text = a.text[start : span.end]
             named = [
                 (m.start, m.end, m.entity_id or alias.get(m.text.lower()) or "~" + m.text.lower(), m.label)
-                for m in _inside(mentions, span.start, span.end)
+                for m in _inside(mentions, start, span.end)
             ]
-            garbled = any(g.start < span.end and g.end > span.start for g in a.garbled)
-            repairs_inside = sum(1 for s, e, _ in offsets if s < span.end and e > span.start)
+            garbled = any(g.start < span.end and g.end > start for g in a.garbled)
+            repairs_inside = sum(1 for s, e, _ in offsets if s < span.end and e > start)
             statements.append(
                 Statement(
                     index=len(statements),
                     article_id=a.id,
                     source=source_of[a.id],
                     outlet=outlet_name[source_of[a.id]],
-                    start=span.start,
+                    start=start,
                     end=span.end,
                     text=text,
                     position=pos,
                     relative_position=pos / n,
                     entities=frozenset(key for _, _, key, _ in named),
                     mentions=named,
-                    quantities=_inside(ann.quantities, span.start, span.end),
-                    dates=_inside(ann.dates, span.start, span.end),
-                    quotes=[q for q in ann.quotes if q.start < span.end and q.end > span.start],
+                    quantities=_inside(ann.quantities, start, span.end),
+                    dates=_inside(ann.dates, start, span.end),
+                    quotes=[q for q in ann.quotes if q.start < span.end and q.end > start],
                     garbled=garbled,
                     damage=damage_score(text, repairs_inside) + (3.0 if garbled else 0.0),
                     tokens=content_tokens(text),
