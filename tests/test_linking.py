@@ -111,6 +111,15 @@ def test_ukrainian_and_russian_romanisations_of_one_name_merge():
     assert {"Oleh Synehubov", "Oleg Synegubov"} <= {a.name for a in people[0].aliases}
 
 
+def test_a_full_and_a_short_first_name_in_one_article_are_one_person():
+    links, _ = link(
+        "Sen. Richard Blumenthal questioned the witness for an hour. Later, Dick Blumenthal told "
+        "reporters the hearing had gone well, and Blumenthal left for Hartford.",
+    )
+    people = [e for e in links.entities if e.type == "PERSON" and e.name.endswith("Blumenthal")]
+    assert len(people) == 1, [(e.name, [a.name for a in e.aliases]) for e in people]
+
+
 def test_lookalike_names_in_one_article_stay_apart():
     links, _ = link(
         "Defence Minister Karl Hessler met Foreign Minister Karin Hassler in Vilnius. Hessler spoke first."

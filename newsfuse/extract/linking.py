@@ -404,8 +404,8 @@ class _Components:
 
     def can_merge(self, a: int, b: int) -> str | None:
         """None when components ``a`` and ``b`` may be one entity, else the reason why not."""
-        fa, ga, ra, arts_a, ka, _ = self.facts(a)
-        fb, gb, rb, arts_b, kb, _ = self.facts(b)
+        fa, ga, ra, arts_a, ka, sa = self.facts(a)
+        fb, gb, rb, arts_b, kb, sb = self.facts(b)
         if ka and kb:
             return "two known entities"
         if fa and fb and not any(_first_compatible(x, y) for x in fa for y in fb):
@@ -418,7 +418,7 @@ class _Components:
         groups_a, groups_b = _role_groups(ra), _role_groups(rb)
         if groups_a and groups_b and not groups_a & groups_b and not (fa and fb):
             return "different kinds of role"
-        if arts_a & arts_b:
+        if arts_a & arts_b and not _one_name_two_forms(fa, fb, sa, sb):
             return "two people named in one article"
         return None
 
@@ -464,6 +464,14 @@ _NICKNAMES: dict[str, set[str]] = {}
 for _names in _NICKNAME_SETS:
     for _name in _names.split():
         _NICKNAMES.setdefault(_name, set()).update(_names.split())
+
+
+def _one_name_two_forms(fa: set[str], fb: set[str], sa: set[str], sb: set[str]) -> bool:
+    """One article may call a man "Richard Blumenthal" and "Dick Blumenthal": the same surname
+    with first names that are one name's full and short forms is one person, not two."""
+    if not (fa and fb and sa & sb):
+        return False
+    return all(x == y or y in _NICKNAMES.get(x, ()) for x in fa for y in fb)
 
 
 def _first_compatible(a: str, b: str) -> bool:
