@@ -11,6 +11,7 @@ import re
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
 
+from newsfuse.extract import split_sentences
 from newsfuse.types import Article, ArticleAnnotations, ClusterItem
 
 LEAD_CHARS = 600
@@ -46,8 +47,6 @@ def headline_of(title: str, text: str) -> str:
     still get a name a reader knows."""
     if title and title.strip():
         return title
-    from newsfuse.extract import split_sentences
-
     lead = (text or "")[:1200]
     for span in split_sentences(lead):
         sentence = _SPACE.sub(" ", lead[span.start : span.end]).strip()

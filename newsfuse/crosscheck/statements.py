@@ -31,13 +31,12 @@ from newsfuse.types import (
 # section labels newsrooms put before a sentence (Axios and its imitators); a label is not
 # part of what the sentence claims, and a brief quoting the sentence should not start with it
 _SECTION_LABELS = frozenset(
-    """why it matters|driving the news|the big picture|state of play|by the numbers|between the
-    lines|what they're saying|what's next|what to watch|the bottom line|the backstory|zoom in|
-    zoom out|flashback|catch up quick|our thought bubble|reality check|be smart|the latest|
-    yes, but|go deeper|the other side|of note|context|details|update|updated|editor's note"""
-    .split("|")
+    " ".join(label.split())
+    for label in """why it matters|driving the news|the big picture|state of play|by the numbers|
+    between the lines|what they're saying|what's next|what to watch|the bottom line|the backstory|
+    zoom in|zoom out|flashback|catch up quick|our thought bubble|reality check|be smart|the latest|
+    yes, but|go deeper|the other side|of note|context|details|update|updated|editor's note""".split("|")
 )
-_SECTION_LABELS = frozenset(" ".join(label.split()) for label in _SECTION_LABELS)
 _LABEL_AT_START = re.compile(r"\s*([A-Za-z][A-Za-z’', ]{1,30}?):\s+(?=[A-Z“\"‘'])")
 MAX_SENTENCE_CHARS = 1_200  # longer "sentences" are page debris or run-ons, not statements
 
