@@ -6,7 +6,6 @@ import pytest
 
 from newsfuse.extract import annotate, link_entities, split_sentences
 from newsfuse.types import Article
-from tests.shared_data import SEEDS
 
 
 def article(text: str, id: str = "a1") -> Article:
@@ -75,9 +74,8 @@ def test_one_annotation_per_article_in_order_with_valid_spans():
     assert [e.name for e in links.entities] == ["Berlin"]
 
 
-@pytest.mark.skipif(not SEEDS.is_dir(), reason="seeds not present")
-def test_seed_quantities_and_sentences():
-    text = (SEEDS / "003_5912240154522c01.txt").read_text(encoding="utf-8")
+def test_seed_quantities_and_sentences(seeds_dir):
+    text = (seeds_dir / "003_5912240154522c01.txt").read_text(encoding="utf-8")
     ann = annotate([article(text)])[0]
     quantities = {q.text: q for q in ann.quantities}
     assert quantities["almost 20 percent"].hedge == "almost"

@@ -8,13 +8,10 @@ import json
 import os
 from pathlib import Path
 
-import pytest
-
 from newsfuse.errors import ERROR_CODES
 from newsfuse.ingest import article_id, iter_inputs, read_bytes_input, source_from_name
 from newsfuse.settings import IngestSettings
 from newsfuse.types import Article, InputError
-from tests.shared_data import DATA, SEEDS
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures" / "ingest"
@@ -33,10 +30,9 @@ def by_path(outcomes):
 
 
 # --------------------------------------------------------------------------- seeds
-@pytest.mark.skipif(not SEEDS.is_dir(), reason="shared seeds not available")
-def test_seed_titles_first_line_only_when_it_is_a_headline():
-    seed_000 = next(SEEDS.glob("000_*.txt"))
-    seed_003 = next(SEEDS.glob("003_*.txt"))
+def test_seed_titles_first_line_only_when_it_is_a_headline(seeds_dir):
+    seed_000 = next(seeds_dir.glob("000_*.txt"))
+    seed_003 = next(seeds_dir.glob("003_*.txt"))
     got = by_path(iter_inputs([str(seed_000), str(seed_003)]))
     titled, untitled = got[str(seed_000)], got[str(seed_003)]
     first_000 = seed_000.read_text(encoding="utf-8").split("\n", 1)[0].strip()
@@ -54,10 +50,9 @@ def test_seed_titles_first_line_only_when_it_is_a_headline():
     assert titled.source == source_from_name(seed_000.name)
 
 
-@pytest.mark.skipif(not SEEDS.is_dir(), reason="shared seeds not available")
-def test_directory_of_seeds_gives_both_and_reingest_same_ids():
-    first = articles(iter_inputs([str(SEEDS)]))
-    again = articles(iter_inputs([str(SEEDS)]))
+def test_directory_of_seeds_gives_both_and_reingest_same_ids(seeds_dir):
+    first = articles(iter_inputs([str(seeds_dir)]))
+    again = articles(iter_inputs([str(seeds_dir)]))
     assert len(first) == 2
     assert [a.id for a in first] == [a.id for a in again]
     assert len({a.id for a in first}) == 2
@@ -278,12 +273,11 @@ def test_every_error_line_uses_a_known_code(tmp_path):
 
 
 # --------------------------------------------------------------------------- real data
-@pytest.mark.skipif(not (DATA / "basil_dev.jsonl").exists(), reason="shared data not available")
-def test_real_basil_jsonl_reads_every_article():
-    got = list(iter_inputs([str(DATA / "basil_dev.jsonl")]))
+def test_real_basil_jsonl_reads_every_article(data_dir):
+    got = list(iter_inputs([str(data_dir / "basil_dev.jsonl")]))
     arts = articles(got)
     assert not errors(got)
-    assert len(arts) == sum(1 for line in open(DATA / "basil_dev.jsonl") if line.strip())
+    assert len(arts) == sum(1 for line in open(data_dir / "basil_dev.jsonl") if line.strip())
     assert {a.source.casefold() for a in arts} == {"nyt", "fox", "hpo"}  # kept as given
     assert all(a.published for a in arts)
     assert all(a.language == "en" for a in arts)

@@ -6,7 +6,6 @@ import pytest
 
 from newsfuse.extract import annotate, link_entities
 from newsfuse.types import Alias, Article, Entity
-from tests.shared_data import SEEDS
 
 
 def article(text: str, id: str) -> Article:
@@ -22,10 +21,8 @@ def link(*texts: str, known=()):
 
 
 @pytest.fixture(scope="module")
-def seeds():
-    if not SEEDS.is_dir():
-        pytest.skip("seeds not present")
-    arts = [article(p.read_text(encoding="utf-8"), p.stem) for p in sorted(SEEDS.glob("*.txt"))]
+def seeds(seeds_dir):
+    arts = [article(p.read_text(encoding="utf-8"), p.stem) for p in sorted(seeds_dir.glob("*.txt"))]
     anns = annotate(arts)
     return link_entities(arts, anns), anns
 

@@ -4,11 +4,8 @@ from __future__ import annotations
 
 import time
 
-import pytest
-
 from newsfuse.extract import annotate, link_entities
 from newsfuse.types import Article
-from tests.shared_data import SEEDS
 
 
 def article(text: str, id: str = "a1", published: str | None = "2025-03-12") -> Article:
@@ -119,11 +116,10 @@ def test_speaker_entity_ids_point_at_the_canonical_entity():
     assert entity.name == "Oleh Synehubov"
 
 
-@pytest.mark.skipif(not SEEDS.is_dir(), reason="seeds not present")
-def test_seed_quotes_have_the_right_speakers():
+def test_seed_quotes_have_the_right_speakers(seeds_dir):
     arts = [
         article(p.read_text(encoding="utf-8"), p.stem, "2025-02-12")
-        for p in sorted(SEEDS.glob("*.txt"))
+        for p in sorted(seeds_dir.glob("*.txt"))
     ]
     anns = annotate(arts)
     links = link_entities(arts, anns)

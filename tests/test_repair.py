@@ -11,7 +11,7 @@ import pytest
 from newsfuse.repair import KINDS, apply_repairs, repair_article, repair_text
 from newsfuse.settings import RepairSettings
 from newsfuse.types import Article
-from tests.shared_data import SEEDS
+from tests.shared_data import SEEDS, require
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "repair" / "clean"
 
@@ -193,11 +193,8 @@ def test_clean_fixture_articles_change_only_in_whitespace(path: Path) -> None:
 
 # --------------------------------------------------------------------------- seeds
 def _seed(prefix: str) -> str:
-    if not SEEDS.is_dir():
-        pytest.skip("../shared/seeds is not present")
-    files = sorted(SEEDS.glob(f"{prefix}_*.txt"))
-    if not files:
-        pytest.skip(f"seed {prefix} is not present")
+    files = sorted(require(SEEDS, "the seed articles are").glob(f"{prefix}_*.txt"))
+    assert files, f"no seed {prefix}_*.txt in {SEEDS}"
     return files[0].read_text(encoding="utf-8")
 
 
@@ -239,9 +236,7 @@ def test_seed_003_artifacts_are_repaired() -> None:
 def test_every_seed_check_of_the_evaluation_passes() -> None:
     from newsfuse.evaluation.repair import check_seeds
 
-    if not SEEDS.is_dir():
-        pytest.skip("../shared/seeds is not present")
-    results = check_seeds(SEEDS)
+    results = check_seeds(require(SEEDS, "the seed articles are"))
     assert results and all(r["passed"] for r in results), results
 
 

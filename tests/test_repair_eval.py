@@ -17,7 +17,7 @@ from newsfuse.evaluation.repair import (
     score_clean,
     score_damage,
 )
-from tests.shared_data import DATA
+from tests.shared_data import DATA, require
 
 
 def _fixture_texts() -> list[tuple[str, str]]:
@@ -62,7 +62,6 @@ def test_targets_hold_on_our_fixture_articles() -> None:
 
 @pytest.mark.slow
 def test_full_evaluation_meets_issue_targets() -> None:
-    if not DATA.is_dir():
-        pytest.skip("../shared/data is not present")
-    report = evaluate(seed=0, data_dir=DATA, seeds_dir=DATA.parent / "seeds", per_kind=150)
+    data = require(DATA, "the real evaluation data is")
+    report = evaluate(seed=0, data_dir=data, seeds_dir=data.parent / "seeds", per_kind=150)
     assert all(report["targets_met"].values()), report["targets_met"]

@@ -3,7 +3,6 @@ same SQLite file, as the CLI ingest would be) shows on the next request; ETags r
 
 from __future__ import annotations
 
-import dataclasses
 import subprocess
 import sys
 import textwrap
@@ -14,8 +13,7 @@ from fastapi.testclient import TestClient
 
 from newsfuse.serve import create_app
 from newsfuse.store import open_store
-from newsfuse.types import Story, StoryAssignment
-from tests.store_samples import bridge_batch, make_annotations, make_article, other_batch
+from tests.store_samples import bridge_batch, other_batch
 
 LOOPBACK = {"base_url": "http://127.0.0.1:8000", "client": ("127.0.0.1", 40000)}
 HTML = {"accept": "text/html"}

@@ -118,7 +118,7 @@ def crosscheck_story(
     group_conflict: dict[int, str] = {}
     separate = []
     for conflict in number_conflicts:
-        (ia, _x), (ib, _y) = conflict.first, conflict.second
+        ia, ib = conflict.first[0], conflict.second[0]
         if group_of.get(ia) == group_of.get(ib):
             group_conflict.setdefault(group_of[ia], _number_note(statements, conflict))
         else:
