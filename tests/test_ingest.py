@@ -102,6 +102,52 @@ def test_saved_text_header_gives_url_and_outlet_and_no_title():
     assert by_path(read_bytes_input(titled.encode(), "t.txt"))["t.txt"].title.startswith("Election")
 
 
+def test_headline_after_the_address_and_above_its_dateline_is_the_title():
+    # a saved page: address, dateline(s), then a headline in sentence case; the dateline stays text
+    page = (
+        "http: / / www. harbourpost. example. com / 2013 / 07 / 02 / ferry - strike\n"
+        "PUBLISHED TUESDAY, JULY 2, 2013 AT 12: 46 PM\n"
+        "Ferry workers end strike after two weeks, services resume Thursday\n"
+        "The ferry workers of Port Alder voted on Tuesday to end their two-week strike.\n"
+    )
+    got = by_path(read_bytes_input(page.encode(), "page.txt"))["page.txt"]
+    assert got.title == "Ferry workers end strike after two weeks, services resume Thursday"
+    assert got.text.startswith("PUBLISHED TUESDAY, JULY 2, 2013") and "Ferry workers end" not in got.text
+    # after an address, a line that a lower-case line goes on from is a wrapped paragraph
+    wrapped = (
+        "https://harbourpost.example.com/ferry\n"
+        "The ferry workers of Port Alder voted on Tuesday to end their\n"
+        "two-week strike, the union said.\n"
+    )
+    got = by_path(read_bytes_input(wrapped.encode(), "w.txt"))["w.txt"]
+    assert got.title == "" and got.text.startswith("The ferry workers of Port Alder voted")
+
+
+def test_json_record_whose_title_and_first_line_are_its_address():
+    # how ECB+ gives web pages: the tokenised address is the title field and the text's first line
+    address = "http: / / www. harbourpost. example. com / news / ferry - strike - ends - 20130702"
+    record = {"id": "x1", "title": address,
+              "text": address + "\nFerry strike ends after two weeks\nJuly 2, 2013\nThe ferry workers voted to end it."}
+    data = (json.dumps(record) + "\n").encode()
+    got = next(o for o in read_bytes_input(data, "pages.jsonl") if isinstance(o, Article))
+    assert got.url == "http://www.harbourpost.example.com/news/ferry-strike-ends-20130702"
+    assert got.extra["url_source"] == "title field" and got.extra["title_source"] == "first line"
+    assert got.title == "Ferry strike ends after two weeks"
+    assert got.text.startswith("July 2, 2013\nThe ferry workers") and "http" not in got.text
+    assert got.source == "harbourpost.example.com"
+    # a real title and url are kept; only the address line leaves the text
+    record = {"title": "Ferry strike ends", "url": "https://harbourpost.example.com/a",
+              "text": "https://harbourpost.example.com/a\nThe ferry workers voted to end it."}
+    got = next(o for o in read_bytes_input((json.dumps(record) + "\n").encode(), "one.jsonl") if isinstance(o, Article))
+    assert (got.title, got.url, got.text) == ("Ferry strike ends", "https://harbourpost.example.com/a",
+                                              "The ferry workers voted to end it.")
+    # a record without an address is read as before
+    record = {"title": "Ferry strike ends", "text": "Ferry strike ends\nThe ferry workers voted."}
+    got = next(o for o in read_bytes_input((json.dumps(record) + "\n").encode(), "two.jsonl") if isinstance(o, Article))
+    assert (got.title, got.url, got.text) == ("Ferry strike ends", None, "Ferry strike ends\nThe ferry workers voted.")
+    assert "url_source" not in got.extra and "title_source" not in got.extra
+
+
 def test_html_page_main_text_and_metadata():
     (page,) = list(iter_inputs([str(FIXTURES / "page.html")]))
     assert isinstance(page, Article)

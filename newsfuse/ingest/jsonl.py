@@ -14,6 +14,8 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
+from newsfuse.ingest.text import split_title, split_url_line
+
 TEXT_KEYS = ("text", "body", "content")
 TITLE_KEYS = ("title", "headline")
 URL_KEYS = ("url", "link")
@@ -58,6 +60,7 @@ def record_fields(obj: Any) -> dict[str, Any] | str:
         if alias != text_key and alias in obj:
             extra[alias] = obj[alias]
     extra["format"] = "json"
+    text, title, url = _address_out_of_text(text, title, url, extra)
     return {
         "body": text,
         "title": title or "",
@@ -67,6 +70,30 @@ def record_fields(obj: Any) -> dict[str, Any] | str:
         "url": url,
         "extra": extra,
     }
+
+
+def _address_out_of_text(text: str, title: str | None, url: str | None,
+                         extra: dict[str, Any]) -> tuple[str, str | None, str | None]:
+    """A record whose text starts with its web address (corpora such as ECB+ give pages that
+    way, tokenised as ``http: / / www. example. com / ...``) and whose title is that address:
+    the address becomes the ``url``, and as for a text file the title is looked for after it.
+    Without this the address was the article's title and the first words of its body."""
+    address, rest = split_url_line(text)
+    title_address, _ = split_url_line(title or "")
+    if address is None and title_address is None:
+        return text, title, url
+    if title_address is not None:
+        url = url or title_address
+        title = None
+        extra["url_source"] = "title field"
+    if address is not None:
+        text = rest
+        url = url or address
+        extra.setdefault("url_source", "first line")
+        if not title:
+            title, text = split_title(text, after_address=True)
+            extra["title_source"] = "first line" if title else "none"
+    return text, title, url
 
 
 def _loads(line: str) -> Any:

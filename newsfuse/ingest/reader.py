@@ -197,7 +197,7 @@ def _from_zip(data: bytes, path: str, settings: IngestSettings, depth: int) -> I
 
 def _from_text(text: str, path: str, name: str, settings: IngestSettings, extra: dict[str, Any]) -> Outcome:
     url, text = split_url_line(text)
-    title, body = split_title(text)
+    title, body = split_title(text, after_address=url is not None)
     fields = {"body": body, "title": title, "url": url, "extra": {**extra, "format": "text",
               "title_source": "first line" if title else "none",
               **({"url_source": "first line"} if url else {})}}

@@ -22,7 +22,8 @@ _MONTH = (r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?")
 _DATE_IN_LINE = re.compile(
     rf"\b(?:{_MONTH}[ \t]+\d{{1,2}}(?:st|nd|rd|th)?,?[ \t]+\d{{4}}"
     rf"|\d{{1,2}}(?:st|nd|rd|th)?[ \t]+{_MONTH},?[ \t]+\d{{4}}"
-    r"|\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{2,4})\b"
+    r"|\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{2,4})\b",
+    re.I,  # MARCH 8, 2013 as well
 )
 _DATELINE_WORDS = frozenset(
     "updated last published posted modified at on by am pm gmt utc edt est cdt cst pdt pst bst cet "
@@ -54,7 +55,10 @@ def looks_like_dateline(line: str) -> bool:
     return len(words) <= 1
 
 
-def looks_like_title(line: str, next_line: str | None, rest_has_text: bool) -> bool:
+def looks_like_title(line: str, next_line: str | None, rest_has_text: bool, after_address: bool = False) -> bool:
+    """``after_address``: the line follows the page's web address, where a saved page puts its
+    headline, so a headline in sentence case counts too (one that is cut like a wrapped
+    paragraph, the next line going on in lower case, still does not)."""
     line = line.strip()
     if not line or not rest_has_text or len(line) > 200 or looks_like_dateline(line):
         return False
@@ -63,7 +67,9 @@ def looks_like_title(line: str, next_line: str | None, rest_has_text: bool) -> b
         return False  # a dateline ("July 2, 2013 07:44") or a number is no headline
     if line.endswith(_SENTENCE_END) and not _ABBREVIATION_END.search(line):
         return False
-    if next_line is None or not next_line.strip():
+    if next_line is None or not next_line.strip() or looks_like_dateline(next_line):
+        return True  # a headline stands alone or above its dateline
+    if after_address and not next_line.lstrip()[:1].islower():
         return True
     return len(words) <= 15 and _headline_case(line) and len(next_line.strip()) > len(line)
 
@@ -78,15 +84,23 @@ def split_url_line(text: str) -> tuple[str | None, str]:
     return "".join(line.split()), rest
 
 
-def split_title(text: str) -> tuple[str, str]:
-    """(title, body) of a plain-text article; title is '' when the first line is not one."""
+def split_title(text: str, after_address: bool = False) -> tuple[str, str]:
+    """(title, body) of a plain-text article; title is '' when the first line is not one.
+    ``after_address``: the text followed the page's address (``split_url_line``), and a saved
+    page may put a dateline or two above its headline; they stay in the body."""
     lines = text.split("\n")
-    first = next((i for i, line in enumerate(lines) if line.strip()), None)
-    if first is None:
+    filled = [i for i, line in enumerate(lines) if line.strip()]
+    if not filled:
         return "", ""
+    first = filled[0]
+    if after_address:
+        datelines = 0
+        while datelines < 2 and datelines + 1 < len(filled) and looks_like_dateline(lines[filled[datelines]]):
+            datelines += 1
+        first = filled[datelines]
     rest = lines[first + 1 :]
     next_line = rest[0] if rest else None
     rest_has_text = any(line.strip() for line in rest)
-    if looks_like_title(lines[first], next_line, rest_has_text):
-        return lines[first].strip(), "\n".join(rest).strip()
-    return "", "\n".join(lines[first:]).strip()
+    if looks_like_title(lines[first], next_line, rest_has_text, after_address):
+        return lines[first].strip(), "\n".join(lines[filled[0] : first] + rest).strip()
+    return "", "\n".join(lines[filled[0] :]).strip()
