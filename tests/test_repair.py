@@ -10,7 +10,7 @@ import pytest
 
 from newsfuse.repair import KINDS, apply_repairs, repair_article, repair_text
 from newsfuse.settings import RepairSettings
-from newsfuse.types import Article
+from newsfuse.types import Article, Repair
 from tests.shared_data import SEEDS, require
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "repair" / "clean"
@@ -288,6 +288,25 @@ def test_disabled_stage_returns_original_text() -> None:
     art = _article("Exports of grain grain rose.", text="changed")
     out = repair_article(art, RepairSettings(enabled=False))
     assert out.text == art.original_text and out.repairs == [] and out.garbled == []
+
+
+def test_title_is_repaired_with_its_records_and_the_original_kept() -> None:
+    # tokenised numbers as ECB+ headlines have them, and a detached hyphen
+    art = dataclasses.replace(_article("The quake hit at dawn."), title="6. 1 - magnitude quake hits high -tech park")
+    once = repair_article(art)
+    assert once.title == "6.1 - magnitude quake hits high-tech park"
+    assert once.extra["original_title"] == art.title
+    records = once.extra["title_repairs"]
+    assert {r["kind"] for r in records} == {"punctuation_space", "hyphen"}
+    assert all(art.title[r["start"]:r["end"]] == r["original"] for r in records)
+    rebuilt = apply_repairs(art.title, [Repair(**r) for r in records])
+    assert rebuilt == once.title
+    twice = repair_article(once)  # from the original title again: same title, same records
+    assert (twice.title, twice.extra) == (once.title, once.extra)
+    off = repair_article(once, RepairSettings(enabled=False))
+    assert off.title == art.title and "original_title" not in off.extra and "title_repairs" not in off.extra
+    clean = repair_article(dataclasses.replace(art, title="Quake hits Aceh"))
+    assert clean.title == "Quake hits Aceh" and "original_title" not in clean.extra
 
 
 def test_low_confidence_repairs_are_flags_not_edits() -> None:

@@ -68,9 +68,11 @@ def analyze_command(
 
       cat articles.jsonl | newsfuse analyze - --json -
 
-    Every run is stored (SQLite by default) so later runs join existing stories; ingesting
-    the same article twice changes nothing. Bad inputs get one [NF0xx] line on stderr and
-    the rest go on. Exit status: 0 all inputs read, 1 some skipped, 2 usage error.
+    Every run is stored (SQLite by default) so later runs join existing
+    stories; ingesting the same article twice changes nothing.
+
+    Bad inputs get one [NF0xx] line on stderr and the rest go on.
+    Exit status: 0 all inputs read, 1 some skipped, 2 usage error.
     """
     settings = load_settings(settings_file)
     if no_repair:

@@ -2,7 +2,7 @@
 
 Public API:
     repair_text(text, settings=None) -> RepairResult   # (text, repairs, garbled)
-    repair_article(article, settings=None) -> Article  # repairs article.original_text
+    repair_article(article, settings=None) -> Article  # repairs article.original_text and the title
     apply_repairs(original, repairs) -> str            # replays the applied records
 
 Repair kinds (``Repair.kind``; docs/repair.md has the full rules and what is left alone):
@@ -106,13 +106,29 @@ def repair_text(text: str, settings: RepairSettings | None = None) -> RepairResu
 
 
 def repair_article(article: Article, settings: RepairSettings | None = None) -> Article:
-    """Repair ``article.original_text`` (never ``article.text``), so repairing twice is stable."""
+    """Repair ``article.original_text`` (never ``article.text``), so repairing twice is stable.
+
+    The title gets the same rules (ECB+ headlines read ``6. 1 - magnitude quake``). Its
+    records index the original title, kept as ``extra["original_title"]``, and are listed in
+    ``extra["title_repairs"]``; a title nothing changed carries neither key."""
     s = settings or RepairSettings()
+    extra = dict(article.extra)
+    original_title = extra.pop("original_title", None) or article.title
+    extra.pop("title_repairs", None)
     if not s.enabled:
-        return dataclasses.replace(article, text=article.original_text, repairs=[], garbled=[])
+        return dataclasses.replace(article, title=original_title, text=article.original_text, repairs=[],
+                                   garbled=[], extra=extra)
+    title = original_title
+    if original_title.strip():
+        mended = repair_text(original_title, s)
+        applied = [r for r in mended.repairs if r.replacement != r.original]
+        if applied and mended.text:
+            title = mended.text
+            extra["original_title"] = original_title
+            extra["title_repairs"] = [dataclasses.asdict(r) for r in applied]
     result = repair_text(article.original_text, s)
-    return dataclasses.replace(article, text=result.text, repairs=result.repairs,
-                               garbled=result.garbled)
+    return dataclasses.replace(article, title=title, text=result.text, repairs=result.repairs,
+                               garbled=result.garbled, extra=extra)
 
 
 def _until_stable(step: Callable[[], int], limit: int = 4) -> int:
