@@ -55,6 +55,8 @@ def _kinds(text: str) -> set[str]:
          "The 6.1 magnitude quake killed 1,000 people and cost $2.5 billion; magnitude 7.6 next."),
         ("On May 5, 200 people marched. In 2004. 5 more joined.",
          "On May 5, 200 people marched. In 2004. 5 more joined."),
+        ("It struck 10 kilometers (6. 2 miles) deep; they walked 3. 5 km. In 2004. 5 miles were lost.",
+         "It struck 10 kilometers (6.2 miles) deep; they walked 3.5 km. In 2004. 5 miles were lost."),
         # quotes: split contractions, pushed and mis-turned marks
         ("“We. ” Re not leaving,” she said.", "“We’re not leaving,” she said."),
         ("He said they. ” Ll decide, but we don. ” T know when.",

@@ -12,8 +12,8 @@ Kinds:
   `` ...``), decimals/leading-dot words (``.5``, ``.com``) and a colon in times or ratios are
   left alone. Tokenised numbers are joined where nothing else can be meant: a thousands group
   ``170, 000`` -> ``170,000`` (only ``000``: ``May 5, 200 people`` keeps its space) and a
-  decimal before a scale word or after "magnitude" (``6. 1 magnitude``, ``2. 5 million`` ->
-  ``6.1``, ``2.5``; ``in 2004. 5 people`` keeps its space).
+  decimal before a scale word or unit, or after "magnitude" (``6. 1 magnitude``, ``2. 5
+  million``, ``(6. 2 miles)`` -> ``6.1``, ``2.5``, ``6.2``; ``in 2004. 5 people`` keeps its space).
 """
 
 from __future__ import annotations
@@ -35,7 +35,8 @@ _DASH_FOLLOWERS = frozenset(
 )
 _CURRENCY = re.compile(r"(?<![^\s(])([$€£¥])[ \t]+(?=\d)")
 _THOUSANDS = re.compile(r"(?<![\d.,])\d{1,3}(,)[ \t](?=000(?![\d.]|,\d))")
-_SCALE_AFTER = r"[ \t]*-?[ \t]*(?:million|billion|trillion|percent|per cent|%|magnitude)\b"
+_SCALE_AFTER = (r"[ \t]*-?[ \t]*(?:million|billion|trillion|percent|per cent|%|magnitude"
+                r"|miles?|kilomet(?:er|re)s?|km|met(?:er|re)s?|feet|foot|inch(?:es)?|degrees?|kg|pounds)\b")
 _DECIMAL = re.compile(
     rf"(?<![\d.,])\d{{1,3}}(\.)[ \t](?=\d{{1,2}}{_SCALE_AFTER})"
     r"|(?<=magnitude )\d(\.)[ \t](?=\d\b)",
