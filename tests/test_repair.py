@@ -58,6 +58,14 @@ def _kinds(text: str) -> set[str]:
         ("It struck 10 kilometers (6. 2 miles) deep; they walked 3. 5 km. In 2004. 5 miles were lost.",
          "It struck 10 kilometers (6.2 miles) deep; they walked 3.5 km. In 2004. 5 miles were lost."),
         # quotes: split contractions, pushed and mis-turned marks
+        # straight quotes spaced on the wrong side (ECB+ tokenisation), roles told by counting
+        ('"We treated 50 people, " Ema Suryani said. "Houses fell, "said Bensu, adding,"Many were hurt. "',
+         '"We treated 50 people," Ema Suryani said. "Houses fell," said Bensu, adding, "Many were hurt."'),
+        ('He called it " a disaster " on Tuesday.', 'He called it "a disaster" on Tuesday.'),
+        # ... but not where a quotation runs on from the paragraph before, nor with an odd count
+        ('releasing the e-mails," Schultz said. "You can now see it.',
+         'releasing the e-mails," Schultz said. "You can now see it.'),
+        ('A 5\'10" guard said " we won " today.', 'A 5\'10" guard said " we won " today.'),
         ("“We. ” Re not leaving,” she said.", "“We’re not leaving,” she said."),
         ("He said they. ” Ll decide, but we don. ” T know when.",
          "He said they’ll decide, but we don’t know when."),

@@ -8,7 +8,12 @@ Kind ``quote``. Each rule mends one local, unambiguous shape:
 - a closing curly quote pushed off its sentence (``do so. ”`` -> ``do so.”``);
 - an opening curly quote with a space after it (``“ We`` -> ``“We``);
 - an OPENING mark used as the closing one at the end of a paragraph
-  (``with the Americans. “`` -> ``with the Americans.”``).
+  (``with the Americans. “`` -> ``with the Americans.”``);
+- straight quotes spaced on the wrong side, as tokenised corpora (ECB+) and some MT output
+  give them (``injuries, " Ema said`` -> ``injuries," Ema said``; ``damaged, "said Bensu``
+  -> ``damaged," said Bensu``; ``adding,"Many`` -> ``adding, "Many``). A straight mark cannot
+  say whether it opens or closes, so only paragraphs with an even number of them are mended,
+  the odd ones (1st, 3rd, ...) opening and the even ones closing.
 
 Quote marks whose nesting is scrambled beyond these shapes are not guessed at: the garbled
 pass flags the sentence instead. An opening mark with no closing one at the end of a paragraph
@@ -76,7 +81,57 @@ def quote_edits(text: str) -> list[Edit]:
         start = before.start(1)
         if _is_open_quote_context(text, start):
             edits.append(Edit(start, m.end(), "”", "quote", 0.8))
+    edits.extend(_straight_quote_edits(text))
     return _disjoint(edits)
+
+
+_PARAGRAPH = re.compile(r"[^\n]+")
+
+
+def _straight_quote_edits(text: str) -> list[Edit]:
+    edits: list[Edit] = []
+    for para in _PARAGRAPH.finditer(text):
+        marks = [m.start() for m in re.finditer('"', para.group())]
+        if not marks or len(marks) % 2:
+            continue
+        base = para.start()
+        if not _parity_holds(text, base, [base + at for at in marks]):
+            continue
+        for n, at in enumerate(marks):
+            q = base + at
+            before, after = text[q - 1 : q] if q > base else "", text[q + 1 : q + 2]
+            if n % 2 == 0:  # opening: a space before it, none after
+                if after in " \t" and q + 2 < para.end() and text[q + 2].isalnum():
+                    edits.append(Edit(q, q + 2, '"', "quote", 0.8))
+                elif before and (before.isalpha() or before in ",;:"):
+                    edits.append(Edit(q, q + 1, ' "', "quote", 0.8))
+            else:  # closing: none before it, a space after it when a word follows
+                spaces = len(text[base:q]) - len(text[base:q].rstrip(" \t"))
+                if spaces and q - spaces > base and (text[q - spaces - 1].isalnum() or text[q - spaces - 1] in ".,!?"):
+                    edits.append(Edit(q - spaces, q + 1, '"', "quote", 0.8))
+                    before = ""
+                if after.isalpha():
+                    edits.append(Edit(q, q + 1, '" ', "quote", 0.8) if not spaces else
+                                 Edit(q - spaces, q + 1, '" ', "quote", 0.8))
+    return edits
+
+
+def _closes_by_shape(text: str, q: int) -> bool:
+    """``word," `` or ``word". ``: a mark only a closing one can be."""
+    before, after = text[q - 1 : q], text[q + 1 : q + 2]
+    return bool(before) and (before.isalnum() or before in ".,!?") and (not after or after in " \t\n.,;:!?)")
+
+
+def _parity_holds(text: str, start: int, marks: list[int]) -> bool:
+    """Whether counting marks (odd ones open) can be trusted in this paragraph: it starts a
+    quotation with its first mark (not one carried over from the paragraph before, which
+    shifts every role), and no mark in an opening place has a closing mark's shape."""
+    first = marks[0]
+    if first > start and not (text[first - 1].isspace() or text[first - 1] in "([—–:"):
+        return False
+    if first + 1 < len(text) and not (text[first + 1].isalnum() or text[first + 1] in " \t"):
+        return False
+    return not any(_closes_by_shape(text, q) for q in marks[0::2])
 
 
 def _is_open_quote_context(text: str, pos: int) -> bool:
