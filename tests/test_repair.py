@@ -57,6 +57,10 @@ def _kinds(text: str) -> set[str]:
          "On May 5, 200 people marched. In 2004. 5 more joined."),
         ("It struck 10 kilometers (6. 2 miles) deep; they walked 3. 5 km. In 2004. 5 miles were lost.",
          "It struck 10 kilometers (6.2 miles) deep; they walked 3.5 km. In 2004. 5 miles were lost."),
+        ("The magnitude - 6. 1 quake hit at 07: 37 a. m. UTC; the U. S. survey said about 1, 500 homes fell.",
+         "The magnitude - 6.1 quake hit at 07:37 a.m. UTC; the U.S. survey said about 1,500 homes fell."),
+        ("On May 1, 500 people and J. R. Smith met; the score was 3: 37.",
+         "On May 1, 500 people and J. R. Smith met; the score was 3: 37."),
         # quotes: split contractions, pushed and mis-turned marks
         # straight quotes spaced on the wrong side (ECB+ tokenisation), roles told by counting
         ('"We treated 50 people, " Ema Suryani said. "Houses fell, "said Bensu, adding,"Many were hurt. "',

@@ -13,7 +13,11 @@ Kinds:
   left alone. Tokenised numbers are joined where nothing else can be meant: a thousands group
   ``170, 000`` -> ``170,000`` (only ``000``: ``May 5, 200 people`` keeps its space) and a
   decimal before a scale word or unit, or after "magnitude" (``6. 1 magnitude``, ``2. 5
-  million``, ``(6. 2 miles)`` -> ``6.1``, ``2.5``, ``6.2``; ``in 2004. 5 people`` keeps its space).
+  million``, ``(6. 2 miles)`` -> ``6.1``, ``2.5``, ``6.2``; ``in 2004. 5 people`` keeps its space),
+  another thousands group after a word that hedges a count (``about 1, 500 houses``), a clock
+  time before its marker (``07: 37 a. m.``, ``12: 46 PM``) and the spaced abbreviations
+  ``U. S.``, ``U. K.``, ``U. N.``, ``D. C.``, ``E. U.``, ``a. m.``, ``p. m.`` (not initials:
+  ``J. R. Smith`` is how names are written).
 """
 
 from __future__ import annotations
@@ -39,9 +43,18 @@ _SCALE_AFTER = (r"[ \t]*-?[ \t]*(?:million|billion|trillion|percent|per cent|%|m
                 r"|miles?|kilomet(?:er|re)s?|km|met(?:er|re)s?|feet|foot|inch(?:es)?|degrees?|kg|pounds)\b")
 _DECIMAL = re.compile(
     rf"(?<![\d.,])\d{{1,3}}(\.)[ \t](?=\d{{1,2}}{_SCALE_AFTER})"
-    r"|(?<=magnitude )\d(\.)[ \t](?=\d\b)",
+    r"|(?:(?<=magnitude )|(?<=magnitude - )|(?<=magnitude-))\d(\.)[ \t](?=\d\b)",
     re.I,
 )
+# ``about 1, 500 houses``: a thousands group other than 000 only after a word that hedges a count
+_HEDGED_THOUSANDS = re.compile(r"\b(?:about|around|some|nearly|almost|over|than|least|approximately|roughly|estimated)"
+                               r"[ \t]+\d{1,3}(,)[ \t](?=\d{3}\b(?![.,]\d))", re.I)
+# ``U. S.``, ``D. C.``, ``a. m.``: abbreviations a tokeniser spaced (a closed list: initials in
+# names, ``J. R. Smith``, are written with spaces)
+_SPACED_ABBREVIATION = re.compile(r"\b(?:U\.( )[SKN]\.|D\.( )C\.|E\.( )U\.|[ap]\.( )m\.)(?!\w)")
+# ``07: 37 a.m.``, ``12: 46 PM``: a clock time before its marker
+_SPACED_TIME = re.compile(r"(?<![\d:])\d{1,2}:( )(?=\d{2}[ \t]*(?:[ap]\.[ \t]?m\.|[AaPp][Mm]\b|GMT|UTC|"
+                          r"E[DS]T|C[DS]T|P[DS]T|M[DS]T|BST|CET|IST|WIB|JST|local\b))")
 
 
 def hyphen_edits(text: str) -> list[Edit]:
@@ -74,8 +87,12 @@ def punctuation_space_edits(text: str) -> list[Edit]:
         edits.append(Edit(m.start(), m.end(), "", "punctuation_space", 0.9))
     for m in _CURRENCY.finditer(text):
         edits.append(Edit(m.end(1), m.end(), "", "punctuation_space", 0.9))
-    for pattern in (_THOUSANDS, _DECIMAL):
+    for pattern in (_THOUSANDS, _DECIMAL, _HEDGED_THOUSANDS):
         for m in pattern.finditer(text):
             mark = m.end(1) if m.group(1) else m.end(2)
             edits.append(Edit(mark, m.end(), "", "punctuation_space", 0.9))
+    for pattern in (_SPACED_ABBREVIATION, _SPACED_TIME):
+        for m in pattern.finditer(text):
+            group = next(g for g in range(1, pattern.groups + 1) if m.group(g) is not None)
+            edits.append(Edit(m.start(group), m.end(group), "", "punctuation_space", 0.9))
     return edits
