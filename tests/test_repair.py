@@ -61,6 +61,14 @@ def _kinds(text: str) -> set[str]:
          "The magnitude - 6.1 quake hit at 07:37 a.m. UTC; the U.S. survey said about 1,500 homes fell."),
         ("On May 1, 500 people and J. R. Smith met; the score was 3: 37.",
          "On May 1, 500 people and J. R. Smith met; the score was 3: 37."),
+        # a tokenised text (no hyphen left unspaced, other traces of a tokeniser): " - " joins words
+        ("An 18 - year - old was held at 8: 57 AM in a hit - and - run; 4, 000 yards - - a record - and more.",
+         "An 18-year-old was held at 8:57 AM in a hit-and-run; 4,000 yards - - a record - and more."),
+        # a writer's dashes stay: this text has a joined hyphen, and the next no tokeniser's trace
+        ("The evacuations - and troop withdrawals - went on at 8: 57 AM, a well-known pattern.",
+         "The evacuations - and troop withdrawals - went on at 8:57 AM, a well-known pattern."),
+        ("Not for us - where the fun is - nor for them - whose aims differ.",
+         "Not for us - where the fun is - nor for them - whose aims differ."),
         # quotes: split contractions, pushed and mis-turned marks
         # straight quotes spaced on the wrong side (ECB+ tokenisation), roles told by counting
         ('"We treated 50 people, " Ema Suryani said. "Houses fell, "said Bensu, adding,"Many were hurt. "',
