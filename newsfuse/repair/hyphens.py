@@ -65,16 +65,14 @@ _SPACED_TIME = re.compile(r"(?<![\d:])\d{1,2}:( )(?=\d{2}[ \t]*(?:[ap]\.[ \t]?m\
 
 _SPACED_HYPHEN = re.compile(r"(?<=[a-z0-9]) - (?=([a-z]+))")
 _JOINED_HYPHEN = re.compile(r"[A-Za-z]-[A-Za-z]")
+_SPACED_DASH = re.compile(r"\w - - \w")
+# words that open a clause after a dash unless a compound goes on after them
+_CHAIN_ONLY = frozenset("and or but nor in on of to at by for with from as so yet".split())
 
 
 def _tokeniser_traces(text: str) -> bool:
     patterns = (_SPACED_TIME, _SPACED_ABBREVIATION, _DECIMAL, _THOUSANDS, _HEDGED_THOUSANDS, _SPACED_DASH)
     return any(p.search(text) for p in patterns)
-
-
-_SPACED_DASH = re.compile(r"\w - - \w")
-# words that open a clause after a dash unless a compound goes on after them
-_CHAIN_ONLY = frozenset("and or but nor in on of to at by for with from as so yet".split())
 
 
 def tokenised_hyphen_edits(text: str) -> list[Edit]:

@@ -105,14 +105,14 @@ def _straight_quote_edits(text: str) -> list[Edit]:
                     edits.append(Edit(q, q + 2, '"', "quote", 0.8))
                 elif before and (before.isalpha() or before in ",;:"):
                     edits.append(Edit(q, q + 1, ' "', "quote", 0.8))
-            else:  # closing: none before it, a space after it when a word follows
-                spaces = len(text[base:q]) - len(text[base:q].rstrip(" \t"))
-                if spaces and q - spaces > base and (text[q - spaces - 1].isalnum() or text[q - spaces - 1] in ".,!?"):
-                    edits.append(Edit(q - spaces, q + 1, '"', "quote", 0.8))
-                    before = ""
-                if after.isalpha():
-                    edits.append(Edit(q, q + 1, '" ', "quote", 0.8) if not spaces else
-                                 Edit(q - spaces, q + 1, '" ', "quote", 0.8))
+                continue
+            # closing: no space before it (after a word or its punctuation), one after it
+            # when a word follows
+            spaces = len(text[base:q]) - len(text[base:q].rstrip(" \t"))
+            pushed = spaces and q - spaces > base and (text[q - spaces - 1].isalnum() or text[q - spaces - 1] in ".,!?")
+            start = q - spaces if pushed else q
+            if start < q or after.isalpha():
+                edits.append(Edit(start, q + 1, '" ' if after.isalpha() else '"', "quote", 0.8))
     return edits
 
 
