@@ -111,6 +111,19 @@ def test_story_page_has_brief_citations_passages_claims_and_quotes(client, store
     assert 'href="/entities/ent-brandt"' in page
 
 
+def test_article_page_shows_a_repaired_title_beside_the_published_one(client, store):
+    from newsfuse.repair import repair_article
+
+    a = make_article("Aceh Post", "6. 1 - magnitude quake hits <Aceh>", "2031-03-08", "A quake hit Aceh at dawn.", n=3)
+    a = repair_article(a)
+    story = Story(id="story-quake", title=a.title, article_ids=[a.id])
+    store.save_batch([a], [make_annotations(a)], [story], StoryAssignment(story_of={a.id: story.id}), None)
+    page = client.get(f"/articles/{a.id}").text
+    assert "<h1>6.1 - magnitude quake hits &lt;Aceh&gt;</h1>" in page
+    assert "Title as published: <del>6. 1 - magnitude quake hits &lt;Aceh&gt;</del>" in page
+    assert client.get(f"/api/articles/{a.id}").json()["extra"]["original_title"] == "6. 1 - magnitude quake hits <Aceh>"
+
+
 def test_article_page_shows_text_repairs_and_the_cited_passage(client, store):
     arts = store.load_articles(store.story_article_ids("story-bridge"))
     a = arts[0]
