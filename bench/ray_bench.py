@@ -11,8 +11,10 @@ directory and deleted afterwards; nothing of it enters the repository.
 
 Each engine runs in its own process; peak memory is the largest sum of PSS (proportional set
 size, so shared pages such as Ray's object store are counted once) over that process and all its
-descendants, sampled every 0.2 s, and beside it the largest sum of RSS (shared pages counted in
-every process). ``--code DIR`` runs the engines from another checkout (a snapshot that others'
+descendants, sampled every second (``MEMORY_SAMPLE_SECONDS``), and beside it the largest sum of
+RSS (shared pages counted in every process). Sampling is not free: reading ``smaps_rollup`` of
+Ray's processes is kernel work, and at 0.2 s the sampler took a third of a core during the
+20,000-article Ray run of 3 Dec 2026 (docs/ray.md). ``--code DIR`` runs the engines from another checkout (a snapshot that others'
 edits cannot change mid-run, or before/after pairs: ``git archive REV | tar -x -C DIR``);
 ``--workers ''`` runs no Ray. Ray's per-stage rate is articles per busy second of that
 stage summed over its workers (what one worker of that stage does), its overall rate is
@@ -152,6 +154,9 @@ def tree_memory_bytes(pid: int) -> tuple[int, int]:
     return pss, rss
 
 
+MEMORY_SAMPLE_SECONDS = 1.0
+
+
 def run_measured(cmd: list[str], env: dict[str, str], cwd: Path = ROOT) -> tuple[dict, float, tuple[int, int]]:
     """Run ``cmd``; its last stdout line is JSON. Returns (json, wall seconds, peak PSS/RSS)."""
     t0 = time.perf_counter()
@@ -161,7 +166,7 @@ def run_measured(cmd: list[str], env: dict[str, str], cwd: Path = ROOT) -> tuple
 
     def sample() -> None:
         nonlocal peak
-        while not stop.wait(0.2):
+        while not stop.wait(MEMORY_SAMPLE_SECONDS):
             pss, rss = tree_memory_bytes(proc.pid)
             peak = (max(peak[0], pss), max(peak[1], rss))
 
