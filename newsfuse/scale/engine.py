@@ -245,13 +245,13 @@ def annotate_shards(
     light = {"num_cpus": options.light_task_cpus}
 
     ds = ray.data.from_items([s.row() for s in shards], override_num_blocks=max(1, len(shards)))
+    # one task per shard reads and repairs it, so each shard's articles are one block and the
+    # actor pools below get as many blocks as there are shards. With repair as a map of its own
+    # (batch_size=64), Ray fused the two and bundled up to 64 SHARD rows into one task: 40
+    # shards of 20,000 articles became one block, and one spaCy actor did all the work.
     ds = ds.map_batches(
-        _ingest_task, batch_size=1, batch_format="pyarrow",
+        _ingest_repair_task, batch_size=1, batch_format="pyarrow",
         fn_kwargs={"settings": settings, "done": ray.put(done), "counter": counter}, **light,
-    )
-    ds = ds.map_batches(
-        _repair_task, batch_size=options.extract_batch, batch_format="pyarrow",
-        fn_kwargs={"settings": settings, "counter": counter}, **light,
     )
     ds = ds.map_batches(
         stages.Extract, batch_size=options.extract_batch, batch_format="pyarrow",
@@ -279,21 +279,16 @@ def annotate_shards(
     return embed_actors if gpus else 0
 
 
-def _ingest_task(batch: Any, *, settings: Settings, done: Any, counter: Any) -> Any:
+def _ingest_repair_task(batch: Any, *, settings: Settings, done: Any, counter: Any) -> Any:
     import numpy as np
     import ray
 
-    from newsfuse.scale.stages import Ingest
+    from newsfuse.scale.stages import Ingest, Repair
 
     if isinstance(done, ray.ObjectRef):
         done = ray.get(done)
-    return Ingest(settings, np.asarray(done, dtype=np.int64).reshape(-1), counter)(batch)
-
-
-def _repair_task(batch: Any, *, settings: Settings, counter: Any) -> Any:
-    from newsfuse.scale.stages import Repair
-
-    return Repair(settings, counter)(batch)
+    articles = Ingest(settings, np.asarray(done, dtype=np.int64).reshape(-1), counter)(batch)
+    return Repair(settings, counter)(articles)
 
 
 def _write_task(batch: Any, *, out_dir: str, counter: Any) -> Any:
