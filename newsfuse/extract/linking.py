@@ -667,7 +667,8 @@ def _vote_person_surnames(nodes: list[Node]) -> None:
     any_surname = translit_surnames | {translit_key(n.key) for n in nodes if n.group == "PERSON"}
     for node in nodes:
         tokens = node.key.split()
-        if (
+        # "Maja Ekdahl" tagged ORG in one article, "Ekdahl" a person in another
+        surname_of_a_person = (
             node.group in ("ORG", "NORP", "place")
             and len(tokens) == 2
             and tokens[1] in any_surname
@@ -676,16 +677,10 @@ def _vote_person_surnames(nodes: list[Node]) -> None:
                 for surface, _ in node.surfaces
                 for word in surface.split()
             )
-        ):
-            # "Maja Ekdahl" tagged ORG in one article, "Ekdahl" a person in another
-            node.group = "PERSON"
-            node.full = True
-            node.first_names = {tokens[0]}
-            node.surnames = Counter({tokens[1]: 1})
-            node.key = tokens[1]
-            continue
-        if node.group != "PERSON" and len(tokens) == 2 and (tokens[0], tokens[1]) in full_names:
-            # "Volodymyr Zelenskiy('s office)" tagged ORG while the person is known by name
+        )
+        # "Volodymyr Zelenskiy('s office)" tagged ORG while the person is known by name
+        name_of_a_person = node.group != "PERSON" and len(tokens) == 2 and (tokens[0], tokens[1]) in full_names
+        if surname_of_a_person or name_of_a_person:
             node.group = "PERSON"
             node.full = True
             node.first_names = {tokens[0]}
