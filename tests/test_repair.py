@@ -4,6 +4,7 @@ legitimate repetitions it must leave alone, on the seeds themselves, and on its 
 from __future__ import annotations
 
 import dataclasses
+import json
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,7 @@ import pytest
 from newsfuse.repair import KINDS, apply_repairs, repair_article, repair_text
 from newsfuse.settings import RepairSettings
 from newsfuse.types import Article, Repair
-from tests.shared_data import SEEDS, require
+from tests.shared_data import DATA, SEEDS, require
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "repair" / "clean"
 
@@ -128,6 +129,68 @@ def test_credit_glued_to_next_paragraph_is_cut_up_to_the_agency() -> None:
 def test_page_debris_lines_are_removed(line: str) -> None:
     text = f"The vote was close.\n{line}\nThe result is due on Friday."
     assert _fixed(text) == "The vote was close.\nThe result is due on Friday."
+
+
+@pytest.mark.parametrize(
+    "tail",
+    [
+        "Copyright 2024 The Harbour Herald. All rights reserved. This material may not be published, "
+        "broadcast, rewritten or redistributed.",
+        "© 2025 Valley Courier",
+        "(Reporting by Ines Moreau in Lyon; Additional reporting by Kofi Mensah; Editing by Hana Sato)",
+        "(Reporting by Ines Moreau; editing by Hana Sato",  # cut off by the scraper
+        "Staff writers Pavel J. Novak and Grace Iyer contributed to this report.",
+        "Follow our city reporter Leila Haddad on Twitter @lhaddad",
+        "Follow him on X at @pnovak.",
+        "Like 3 Love 0 Wow 1 Sad 0 Angry 2",  # a reactions bar
+    ],
+)
+def test_wire_furniture_glued_to_the_last_sentence_is_cut(tail: str) -> None:
+    text = f"The ferry resumed service on Monday.\nThe port reopened after the storm, officials said. {tail}"
+    result = repair_text(text)
+    assert result.text == "The ferry resumed service on Monday.\nThe port reopened after the storm, officials said."
+    assert [(r.kind, r.original.strip()) for r in result.repairs] == [("debris", tail)]
+
+
+def test_wire_furniture_on_its_own_lines_and_mid_line() -> None:
+    text = ("The port reopened. Follow him on Twitter @pnovak The next ferry leaves at noon.\n"
+            "Copyright © 2025 Valley Courier. All rights reserved\n"
+            "(Reporting by Ines Moreau)")
+    assert _fixed(text) == "The port reopened. The next ferry leaves at noon."
+
+
+def test_wire_notices_in_real_scraped_articles_are_cut_and_recorded() -> None:
+    """SemEval-2022's articles were scraped from the web: AP's copyright notice and Reuters'
+    reporting credits are glued to their last sentence."""
+    path = require(DATA, "the labelled data is") / "semeval8_en_pairs.jsonl"
+    texts = {
+        text
+        for line in path.read_text(encoding="utf-8").splitlines()
+        for text in (json.loads(line)["text1"], json.loads(line)["text2"])
+        if "All rights reserved" in text or "(Reporting by" in text
+    }
+    assert len(texts) >= 8
+    for text in texts:
+        result = repair_text(text)
+        assert "All rights reserved" not in result.text and "(Reporting by" not in result.text
+        cut = "".join(r.original for r in result.repairs if r.kind == "debris")
+        assert "All rights reserved" in cut or "(Reporting by" in cut
+
+
+@pytest.mark.parametrize(
+    "prose",
+    [
+        "The court said the copyright 2019 filing was late and all rights reserved to the author lapsed.",
+        "Reporting by the local paper contributed to the mayor's fall, she said.",
+        "Fans can follow him on Twitter @pnovak, the club said.",
+        "The label said the song's copyright 2021 claim covers all rights reserved by the band",
+        "He thanked those who contributed to this report on the flood.",
+        "He thanked everyone who contributed to this report.",
+    ],
+)
+def test_prose_about_copyrights_bylines_and_follows_stays(prose: str) -> None:
+    text = f"The port reopened on Monday. {prose}"
+    assert _fixed(text) == text
 
 
 def test_garbled_sentence_is_flagged_not_changed() -> None:

@@ -6,7 +6,7 @@ Three measurements, printed as one Rich table (or JSON with ``--json``):
    BASIL / AllSides texts in ``--data-dir``, read at run time) get ONE injected damage each, of
    a known kind at a known span: phrase loops (plain, with commas or "and", rotated MT-style
    loops), detached hyphens, spaced punctuation, broken quote marks, glued sentences, page
-   debris (captions with credits, ad labels, share bars, prompts), mojibake / zero-width
+   debris (captions with credits, ad labels, share bars, prompts, wire furniture), mojibake / zero-width
    characters, stray whitespace. Per kind: recall (the damage was touched by a repair of that
    kind), precision (applied repairs of that kind that sit on injected damage, against those
    that do not and were not already made on the clean text), and exact restorations (the
@@ -108,6 +108,11 @@ _CAPTIONS = (
 _AD_LINES = ("Advertisement", "ADVERTISEMENT", "Share this article", "Facebook Twitter Email",
              "Share on Facebook Share on Twitter", "Continue reading the main story",
              "Story continues below advertisement")
+_WIRE_TAILS = ("(Reporting by {name}; Editing by {other})", "{name} contributed to this report.",
+               "Copyright {year} The Daily Ledger. All rights reserved.",
+               "Copyright {year} The Associated Press. All rights reserved. This material may not be "
+               "published, broadcast, rewritten or redistributed.",
+               "Follow {name} on Twitter @{handle}")
 _PROMPTS = ("Read more: {cap}", "RELATED: {cap}", "Sign up for our morning newsletter",
             "Sign up for the Daily Briefing newsletter to get the news in your inbox",
             "Follow us on Twitter for the latest updates", "Click here to subscribe")
@@ -217,7 +222,17 @@ def inject_debris(text: str, rng: random.Random) -> Damage | None:
     at = rng.choice(breaks)
     cap = rng.choice(_CAPTIONS)
     name = f"{rng.choice(_FIRST)} {rng.choice(_LAST)}"
-    style = rng.choices(["credit", "photo", "ad", "prompt", "glued_credit"], weights=[30, 10, 25, 20, 15])[0]
+    style = rng.choices(["credit", "photo", "ad", "prompt", "glued_credit", "wire_tail"],
+                        weights=[30, 10, 25, 20, 15, 15])[0]
+    if style == "wire_tail":  # wire furniture glued to the last sentence of the text
+        tail = rng.choice(_WIRE_TAILS).format(
+            name=name, other=f"{rng.choice(_FIRST)} {rng.choice(_LAST)}", year=rng.randrange(2008, 2026),
+            handle=name.split()[1].lower(),
+        )
+        end = len(text.rstrip())
+        if text[end - 1 : end] not in (".", "”", '"', "!", "?"):
+            return None
+        return Damage("debris", text[:end] + " " + tail + text[end:], end, end + 1 + len(tail), style)
     if style == "credit":
         line = f"{cap}.Credit…{name} {rng.choice(_OUTLETS)}"
     elif style == "photo":

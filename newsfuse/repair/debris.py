@@ -8,6 +8,12 @@ a caption line that ends in a photo credit (``…in December.Credit…Jane Doe f
 and stays. When a caption and its credit are glued to the start of the next paragraph on
 the same line, only the caption and credit are cut, up to the agency or outlet name that ends
 the credit; if that end cannot be found the line is flagged, not cut.
+
+Wire furniture is cut where it ends a line, even glued to the last sentence of prose (scraped
+wire copy often comes as one long line): a copyright notice (``Copyright 2020 The Associated
+Press. All rights reserved. This material may not be published, …``), the wire's credits
+(``(Reporting by …; Editing by …)``, ``… contributed to this report.``) and a follow prompt
+with a handle (``Follow him on Twitter @handle``). Each must start a sentence.
 """
 
 from __future__ import annotations
@@ -71,6 +77,29 @@ _CREDIT_END = re.compile(
 )
 _MAX_CAPTION_WORDS = 70  # a caption with its credit is short; longer lines are prose
 _MAX_CREDIT_TAIL_WORDS = 12
+# furniture that ends a line: each is cut from the end while one matches (a copyright notice
+# after the reporting credits, say), and only where it starts a sentence
+_SOCIAL = r"(?:Twitter|X|Instagram|Facebook|Threads|Bluesky|TikTok)"
+_LINE_TAILS = [
+    re.compile(r"(?:Copyright\b|©)[^\n]{0,120}?All rights reserved\.?"
+               r"(?:\s*This material may not be published, broadcast, rewritten,? or redistributed"
+               r"(?: without permission)?\.?)?\s*$",
+               re.I),
+    re.compile(r"(?:Copyright\s*(?:©\s*)?|©\s*)(?:19|20)\d\d\b[^.!?\n]{0,80}\.?\s*$"),
+    re.compile(r"This material may not be published, broadcast, rewritten,? or redistributed"
+               r"(?: without permission)?\.?\s*$", re.I),
+    re.compile(r"(?:(?:Like|Love|Haha|Funny|Wow|Sad|Angry)\s*\d*\s*){3,}$"),  # a reactions bar
+    re.compile(r"\((?:Additional )?(?:Reporting|Writing|Editing) by [^()\n]{3,300}(?:\)\.?)?\s*$"),
+    re.compile(r"(?P<credited>(?:[^.!?\n]|\b[A-Z]\.){3,200}?) contributed (?:reporting )?to this "
+               r"(?:report|story|article)\.?\s*$"),
+    re.compile(rf"Follow (?:[\w.'’-]+ ){{0,8}}?on {_SOCIAL}(?: at)?:? ?@\w+\.?\s*$", re.I),
+]
+# a follow prompt with a handle between two sentences
+_INLINE_FOLLOW = re.compile(
+    rf"(?<=[.!?”\"’])[ \t]+Follow (?:[\w.'’-]+ ){{0,8}}?on {_SOCIAL}(?: at)?:? ?@\w+\.?(?=[ \t]+[A-Z“\"‘])",
+    re.I,
+)
+_SENTENCE_END = ".!?”\"’)"
 # an ad label between two sentences on one line
 _INLINE_AD = re.compile(r"(?<=[.!?”\"’])[ \t]*(?:ADVERTISEMENT|Advertisement)[ \t]*(?=[A-Z“\"‘])")
 
@@ -110,9 +139,46 @@ def debris_edits(text: str) -> tuple[list[Edit], list[tuple[int, int]]]:
             else:
                 edits.append(Edit(start + cut[0], start + cut[1], "", "debris", 0.75))
             continue
+        furniture = _tail_furniture(line)
+        if furniture == 0:
+            edits.append(_cut_line(text, start, end, n, 0.85))
+            continue
+        if furniture is not None:
+            edits.append(Edit(start + furniture, end, "", "debris", 0.85))
+            line = line[:furniture]
         for m in _INLINE_AD.finditer(line):
             edits.append(Edit(start + m.start(), start + m.end(), " ", "debris", 0.85))
+        for m in _INLINE_FOLLOW.finditer(line):
+            edits.append(Edit(start + m.start(), start + m.end(), "", "debris", 0.85))
     return edits, suspects
+
+
+def _names_people(credited: str) -> bool:
+    """"Times staff writers Ana Ruiz and Li Wei": mostly capitalised words, not a clause."""
+    words = re.findall(r"[^\W\d_]+", credited)
+    return bool(words) and sum(w[0].islower() for w in words) * 2 <= len(words)
+
+
+def _tail_furniture(line: str) -> int | None:
+    """Where the wire furniture that ends ``line`` starts (0: the whole line is furniture), or
+    None. The cut takes the space before it, so the prose keeps its own end."""
+    cut = None
+    end = len(line)
+    while end:
+        for pattern in _LINE_TAILS:
+            m = pattern.search(line, 0, end)
+            if m is None:
+                continue
+            before = line[: m.start()].rstrip()
+            if before and before[-1] not in _SENTENCE_END:
+                continue  # mid-sentence: prose that mentions a copyright or a byline
+            if m.groupdict().get("credited") and not _names_people(m.group("credited")):
+                continue  # "He thanked all who contributed to this report."
+            cut = end = len(before)
+            break
+        else:
+            break
+    return cut
 
 
 def _line_verdict(stripped: str, words: list[str]) -> float | None:
