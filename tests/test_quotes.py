@@ -188,3 +188,17 @@ def test_who_said_what_keeps_a_partial_quote_once_inside_what_holds_it():
     assert any(q.text == "full stop" for q in quotes)  # the article keeps every quote ...
     assert [q.text for q in board if q.text == "full stop"] == []  # ... the board shows it once
     assert any("full stop" in q.text for q in board) and any(q.text == "We are ready" for q in board)
+
+
+def test_a_quote_that_ends_its_sentence_is_not_claimed_by_according_to_in_the_next():
+    # a SemEval article: the second quote continues the analyst, the next sentence cites a club
+    text = (
+        '"It is another good year for drivers," said Petra Lindqvist, head of analysis at FuelWatch. '
+        '"I would not expect the average to reach $3." The record price was $4.11 in 2008, '
+        "according to the Motor Club."
+    )
+    quotes = quotes_of(text)
+    assert [q.speaker for q in quotes if q.kind == "direct"] == ["Petra Lindqvist", "Petra Lindqvist"]
+    # "according to" inside the quote's own sentence still names its source
+    text = '"The road stays closed until Friday," according to the Transport Ministry.'
+    assert [q.speaker for q in quotes_of(text)] == ["Transport Ministry"]

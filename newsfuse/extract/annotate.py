@@ -113,8 +113,10 @@ def find_quotes(text: str, sentences: list[Span], mentions: list[Mention]) -> li
         sentence = sents.at(quote.open)
         limit = min(next_open, _paragraph_end(text, quote.close), quote.close + 200)
         after = text[quote.close + 1 : quote.close + 4].lstrip()
-        if text[quote.end - 1 : quote.end] == "." and after[:1].isupper():
+        ends_sentence = text[quote.end - 1 : quote.end] == "." and after[:1].isupper()
+        if ends_sentence:
             ref, attr_end = None, quote.close + 1  # ‘…police.’ She said …: a new sentence
+            limit = quote.close + 1  # nor may "according to X" in the next sentence claim it
         else:
             ref, attr_end = attribute_after(text, quote.close, limit, index)
         start, end = quote.start, quote.end
