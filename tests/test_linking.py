@@ -166,3 +166,16 @@ def test_description_speaker_resolves_across_the_story():
     )
     navy = [q for q in anns[1].quotes if q.speaker == "navy"]
     assert navy and navy[0].speaker_entity_id is None
+
+
+def test_canonical_names_keep_hyphenated_and_middle_parts():
+    # the key drops hyphens and initials ("kim jong un" -> first "kim", last "un"); the name
+    # shown must be one an outlet wrote, not "Kim Un" or "Jean Picard"
+    links, _ = link(
+        "North Korean leader Kim Jong-un met envoys. Jean-Luc Moreau, the envoy, said talks went well.",
+        "Kim Jong Un hosted the talks, and Mr. Moreau left on Friday. Rosa Ocasio-Ruiz watched.",
+    )
+    names = {e.name for e in links.entities if e.type == "PERSON"}
+    assert {"Jean-Luc Moreau", "Rosa Ocasio-Ruiz"} <= names
+    [kim] = by_alias(links, "Kim Jong-un")
+    assert kim.name in ("Kim Jong-un", "Kim Jong Un") and {a.name for a in kim.aliases} >= {"Kim Jong Un"}

@@ -786,6 +786,16 @@ def _canonical(members: list[Node]) -> tuple[str, str]:
 
         surname = max(last_articles, key=lambda s: (support(s), s))
         first = first_counts.most_common(1)[0][0] if first_counts else None
+        if first:
+            # a full name as written, when one spells these two: "Kim Jong-un", "Jean-Luc
+            # Picard", "George W. Bush" keep the parts between and inside that the key drops
+            written = [
+                k for k in surface_articles if len(k.split()) >= 2 and k.split()[0] == first and k.split()[-1] == surname
+            ]
+            if written:
+                best = max(written, key=lambda k: (len(surface_articles[k]), surface_counts[k], -len(k), k))
+                form = display[best].most_common(1)[0][0]
+                return _display(form), etype
         name = f"{first} {surname}" if first else surname
         # display case from the surfaces that spell these tokens
         return _cased(name, display), etype
