@@ -179,3 +179,10 @@ def test_canonical_names_keep_hyphenated_and_middle_parts():
     assert {"Jean-Luc Moreau", "Rosa Ocasio-Ruiz"} <= names
     [kim] = by_alias(links, "Kim Jong-un")
     assert kim.name in ("Kim Jong-un", "Kim Jong Un") and {a.name for a in kim.aliases} >= {"Kim Jong Un"}
+
+
+def test_names_in_capitals_are_cased_but_acronyms_kept():
+    from newsfuse.extract.linking import _display
+
+    assert _display("PETE HEGSETH") == "Pete Hegseth"
+    assert _display("RCMP") == "RCMP"  # no vowel: an acronym the small model called a person

@@ -202,3 +202,18 @@ def test_a_quote_that_ends_its_sentence_is_not_claimed_by_according_to_in_the_ne
     # "according to" inside the quote's own sentence still names its source
     text = '"The road stays closed until Friday," according to the Transport Ministry.'
     assert [q.speaker for q in quotes_of(text)] == ["Transport Ministry"]
+
+
+def test_a_clause_joined_by_but_or_though_is_said_by_its_own_subject():
+    text = (
+        "The vote passed, but senior diplomats said the treaty changes little. "
+        "The dam held on Friday, though investigators said the cracks had grown overnight. "
+        "Forward Ilse Maren scored 13 points, while Karin Dahl added 12 for the visitors. "
+        "The bridge will reopen in May, the city council said on Friday."
+    )
+    quotes = [(q.speaker, q.text) for q in quotes_of(text) if q.kind == "reported"]
+    assert quotes == [
+        ("senior diplomats", "the treaty changes little"),
+        ("investigators", "the cracks had grown overnight"),
+        ("city council", "The bridge will reopen in May"),
+    ]

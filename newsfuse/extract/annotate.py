@@ -259,6 +259,11 @@ def _reported(
     return found
 
 
+_JOINING_WORD = re.compile(
+    r"(?:^|[\s,])(?:but|and|while|though|although|yet|so|because|whereas|as|since)$", re.I
+)
+
+
 def _clause_end(text: str, start: int, end: int) -> int:
     """End of a statement without its final punctuation, keeping a closing quote mark that
     closes a quote opened inside it (``he was “the best finisher”.``)."""
@@ -307,6 +312,9 @@ def _reported_in(text: str, s_start: int, s_end: int, end: int, raw: list, index
                 return (s_start, s_start + len(before) - 1, "reported", ref_after, False)
             continue
         before = text[s_start : ref.start].rstrip()
+        # "The vote passed, but diplomats said it changes little": a new clause, whose
+        # statement follows the verb
+        joined = _JOINING_WORD.search(before) is not None
         # "..., minister Tomasz Wielgos said": role words before the name are part of it
         before = (
             re.sub(r"(?:[ \u00a0]+(?:[a-z][\w\u2019'-]*|[A-Z][a-z]+))*$", "", " " + before)[
@@ -316,7 +324,7 @@ def _reported_in(text: str, s_start: int, s_end: int, end: int, raw: list, index
             else before
         )
         after = text[verb.end() : verb.end() + 3]
-        if before.endswith(","):
+        if before.endswith(",") and not joined:
             if after.startswith(","):  # "Europe, he said, must ..."
                 return (s_start, end, "reported", ref, False)
             tail = text[verb.end() : end]

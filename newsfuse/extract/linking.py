@@ -196,8 +196,9 @@ def _role_groups(roles: set[str]) -> set[str]:
 
 
 def _display(surface: str, person: bool = True) -> str:
-    """``HEELEY`` -> ``Heeley`` for names of people; acronyms and mixed case are kept."""
-    if person and surface.isupper() and len(surface) > 3:
+    """``HEELEY`` -> ``Heeley`` for names of people; acronyms (``RCMP``: no vowel) and mixed
+    case are kept."""
+    if person and surface.isupper() and len(surface) > 3 and re.search(r"[AEIOUY]", surface):
         return " ".join(w.capitalize() for w in surface.split())
     if surface.islower():
         return " ".join(w.capitalize() for w in surface.split())

@@ -64,13 +64,19 @@ _DESC_FWD = re.compile(
     re.IGNORECASE,
 )
 _DESC_GROUP_FWD = re.compile(r"^(?:[A-Z][\w-]*[ \u00a0]+){1,2}(?:" + GROUP_HEADS + r")\b")
+# words that join clauses, not qualify a group: "…, though investigators said" names investigators
+_NOT_A_QUALIFIER = (
+    r"(?!(?:though|although|but|and|or|nor|while|whereas|as|because|since|so|yet|when|if|that|"
+    r"which|who|after|before|where|then|also|said|says)\b)"
+)
 _DESC_BACK = re.compile(
     r"(?:^|(?<=[\s,]))((?:the|a|an|The|A|An)[ \u00a0]+(?:[\w\u2019'-]+[ \u00a0]+){0,4}?(?:"
     + _HEADS
-    + r")|(?:[A-Z][\w-]*[ \u00a0]+){1,2}(?:"
+    + r")|(?:" + _NOT_A_QUALIFIER + r"[A-Z][\w-]*[ \u00a0]+){1,2}(?:"
     + GROUP_HEADS
     + r")"
-    r"|(?:[Cc]ritics|[Oo]fficials|[Aa]nalysts|[Ee]xperts|[Rr]esidents|[Ww]itnesses|[Aa]uthorities|[Pp]olice|[Ss]ources))$",
+    r"|(?:[Cc]ritics|[Oo]fficials|[Aa]nalysts|[Ee]xperts|[Rr]esidents|[Ww]itnesses|[Aa]uthorities|[Pp]olice|[Ss]ources|"
+    r"[Ii]nvestigators|[Pp]rosecutors|[Rr]esearchers|[Ss]cientists|[Ll]awmakers|[Dd]iplomats))$",
     re.IGNORECASE,
 )
 _POSSESSIVE_ROLE = re.compile(
