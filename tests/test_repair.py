@@ -143,6 +143,8 @@ def test_page_debris_lines_are_removed(line: str) -> None:
         "Follow our city reporter Leila Haddad on Twitter @lhaddad",
         "Follow him on X at @pnovak.",
         "Like 3 Love 0 Wow 1 Sad 0 Angry 2",  # a reactions bar
+        "With files from Harbour Radio's Nadia Petrenko",
+        "--With assistance from Samuel K. Brennan.",
     ],
 )
 def test_wire_furniture_glued_to_the_last_sentence_is_cut(tail: str) -> None:

@@ -12,8 +12,9 @@ the credit; if that end cannot be found the line is flagged, not cut.
 Wire furniture is cut where it ends a line, even glued to the last sentence of prose (scraped
 wire copy often comes as one long line): a copyright notice (``Copyright 2020 The Associated
 Press. All rights reserved. This material may not be published, …``), the wire's credits
-(``(Reporting by …; Editing by …)``, ``… contributed to this report.``) and a follow prompt
-with a handle (``Follow him on Twitter @handle``). Each must start a sentence.
+(``(Reporting by …; Editing by …)``, ``… contributed to this report.``, ``With files
+from …``) and a follow prompt with a handle (``Follow him on Twitter @handle``). Each must
+start a sentence.
 """
 
 from __future__ import annotations
@@ -90,6 +91,8 @@ _LINE_TAILS = [
                r"(?: without permission)?\.?\s*$", re.I),
     re.compile(r"(?:(?:Like|Love|Haha|Funny|Wow|Sad|Angry)\s*\d*\s*){3,}$"),  # a reactions bar
     re.compile(r"\((?:Additional )?(?:Reporting|Writing|Editing) by [^()\n]{3,300}(?:\)\.?)?\s*$"),
+    re.compile(r"(?:[-–—]+[ \t]*)?\(?With (?:files|assistance|additional reporting|reporting) (?:from|by) "
+               r"(?:[^.!?()\n]|\b[A-Z]\.){2,200}\.?\)?\.?\s*$"),
     re.compile(r"(?P<credited>(?:[^.!?\n]|\b[A-Z]\.){3,200}?) contributed (?:reporting )?to this "
                r"(?:report|story|article)\.?\s*$"),
     re.compile(rf"Follow (?:[\w.'’-]+ ){{0,8}}?on {_SOCIAL}(?: at)?:? ?@\w+\.?\s*$", re.I),
