@@ -145,6 +145,7 @@ def test_page_debris_lines_are_removed(line: str) -> None:
         "Like 3 Love 0 Wow 1 Sad 0 Angry 2",  # a reactions bar
         "With files from Harbour Radio's Nadia Petrenko",
         "--With assistance from Samuel K. Brennan.",
+        "For all the latest Harbour news, download the Valley Courier app",
     ],
 )
 def test_wire_furniture_glued_to_the_last_sentence_is_cut(tail: str) -> None:
@@ -188,6 +189,7 @@ def test_wire_notices_in_real_scraped_articles_are_cut_and_recorded() -> None:
         "The label said the song's copyright 2021 claim covers all rights reserved by the band",
         "He thanked those who contributed to this report on the flood.",
         "He thanked everyone who contributed to this report.",
+        "Check back for the latest on this forecast, and follow the storm with us.",
     ],
 )
 def test_prose_about_copyrights_bylines_and_follows_stays(prose: str) -> None:

@@ -96,6 +96,8 @@ _LINE_TAILS = [
     re.compile(r"(?P<credited>(?:[^.!?\n]|\b[A-Z]\.){3,200}?) contributed (?:reporting )?to this "
                r"(?:report|story|article)\.?\s*$"),
     re.compile(rf"Follow (?:[\w.'’-]+ ){{0,8}}?on {_SOCIAL}(?: at)?:? ?@\w+\.?\s*$", re.I),
+    re.compile(r"For (?:all )?the latest [^.!?\n]{2,80}?,? (?:download|follow|visit|subscribe to|like) "
+               r"[^.!?\n]{2,80}\.?\s*$"),
 ]
 # a follow prompt with a handle between two sentences
 _INLINE_FOLLOW = re.compile(
