@@ -155,6 +155,14 @@ def test_wire_furniture_glued_to_the_last_sentence_is_cut(tail: str) -> None:
     assert [(r.kind, r.original.strip()) for r in result.repairs] == [("debris", tail)]
 
 
+def test_wire_furniture_ending_a_whole_article_on_one_long_line_is_cut() -> None:
+    body = "The council met again on Monday to discuss the harbour and its new quay. " * 100
+    assert len(body) > 5000
+    result = repair_text(body + "(Reporting by Ines Moreau; Editing by Hana Sato)")
+    assert result.text == body.strip()
+    assert [r.kind for r in result.repairs] == ["debris"]
+
+
 def test_wire_furniture_on_its_own_lines_and_mid_line() -> None:
     text = ("The port reopened. Follow him on Twitter @pnovak The next ferry leaves at noon.\n"
             "Copyright © 2025 Valley Courier. All rights reserved\n"

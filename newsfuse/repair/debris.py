@@ -105,6 +105,8 @@ _INLINE_FOLLOW = re.compile(
     re.I,
 )
 _SENTENCE_END = ".!?”\"’)"
+_LONG_LINE = 5000  # longer lines are prose, but for the furniture in their last _TAIL_WINDOW
+_TAIL_WINDOW = 1500
 # an ad label between two sentences on one line
 _INLINE_AD = re.compile(r"(?<=[.!?”\"’])[ \t]*(?:ADVERTISEMENT|Advertisement)[ \t]*(?=[A-Z“\"‘])")
 
@@ -122,7 +124,14 @@ def debris_edits(text: str) -> tuple[list[Edit], list[tuple[int, int]]]:
         end = start + len(line)
         pos = end + 1
         stripped = line.strip()
-        if not stripped or len(stripped) > 5000:
+        if len(stripped) > _LONG_LINE:
+            # a whole article on one line (scraped copy): only its last stretch can be furniture
+            window = len(line) - _TAIL_WINDOW
+            furniture = _tail_furniture(line[window:])
+            if furniture:  # > 0: the window starts mid-prose, so a cut at 0 proves nothing
+                edits.append(Edit(start + window + furniture, end, "", "debris", 0.85))
+            continue
+        if not stripped:
             continue
         words = _WORD.findall(stripped)
         if stripped in verdicts:
