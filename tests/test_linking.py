@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 import pytest
 
 from newsfuse.extract import annotate, link_entities
@@ -186,3 +188,7 @@ def test_names_in_capitals_are_cased_but_acronyms_kept():
 
     assert _display("PETE HEGSETH") == "Pete Hegseth"
     assert _display("RCMP") == "RCMP"  # no vowel: an acronym the small model called a person
+    from newsfuse.extract.linking import _cased
+
+    assert _cased("rcmp", {"rcmp": Counter({"RCMP": 3})}) == "RCMP"
+    assert _cased("heeley", {"heeley": Counter({"HEELEY": 2})}) == "Heeley"

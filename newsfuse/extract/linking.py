@@ -814,17 +814,20 @@ def _cased(name: str, display: dict[str, Counter[str]]) -> str:
     out = []
     for word in words:
         cased = None
+        capitals = None  # written only in capitals: HEELEY -> Heeley, but RCMP stays
         for forms in display.values():
             for form, _ in forms.most_common():
                 for token in re.findall(r"[\w'\u2019-]+", form):
                     if token.lower() == word and not token.isupper():
                         cased = token
                         break
+                    if token.lower() == word:
+                        capitals = capitals or token
                 if cased:
                     break
             if cased:
                 break
-        out.append(cased or word.capitalize())
+        out.append(cased or (_display(capitals) if capitals else word.capitalize()))
     return " ".join(out)
 
 
