@@ -228,3 +228,30 @@ def test_chromium_renders_report_without_running_anything(real_report, tmp_path:
     assert "<title>newsfuse report</title>" in dom
     assert "pwned" not in dom.split("<body")[0]
     assert "&lt;script&gt;document.title" in dom
+
+
+def test_who_said_what_groups_a_speaker_whatever_its_case() -> None:
+    """'Investigators said' opens one sentence, 'investigators said' follows a comma in another:
+    one speaker on the board, in Markdown and HTML alike."""
+    from newsfuse.render.markdown import render_markdown
+
+    text = (
+        "Investigators said the fire started in the kitchen. The hall was empty, though "
+        "investigators said a door was open. Investigators said the alarm worked."
+    )
+    article = Article(id="f1", path="f1.txt", source="Valley Courier", title="Hall fire", text=text,
+                      original_text=text, published="2031-05-10")
+
+    def said(clause: str) -> Quote:
+        start = text.index(clause)
+        speaker = text[: start].split()[-2]  # the word before "said", as written
+        return Quote(clause, start, start + len(clause), speaker, "reported")
+
+    quotes = [said("the fire started in the kitchen"), said("a door was open"), said("the alarm worked")]
+    assert [q.speaker for q in quotes] == ["Investigators", "investigators", "Investigators"]
+    story = Story(id="s_fire", title="Hall fire", article_ids=["f1"], quotes=[("f1", q) for q in quotes])
+    analysis = Analysis(articles=[article], stories=[story])
+    markdown = render_markdown(analysis)
+    assert markdown.count("- **Investigators**") == 1 and "**investigators**" not in markdown
+    page = render_html(analysis)
+    assert page.count(">Investigators<") == 1 and ">investigators<" not in page

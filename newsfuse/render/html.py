@@ -19,6 +19,7 @@ from functools import lru_cache
 from markupsafe import Markup, escape
 
 from newsfuse.crosscheck.statements import repair_offsets
+from newsfuse.render.view import quotes_by_speaker
 from newsfuse.types import Analysis, Article, Claim, Quote, Story
 
 STATUS_LABEL = {
@@ -247,12 +248,10 @@ def _story_page(story_no: int, story: Story, by_id: dict[str, Article]) -> Story
         if c.numbers:
             numbers.append((c, per_outlet))
 
-    names = {e.id: e.name for e in story.entities}
-    speakers: dict[str, list[tuple[Quote, Cite]]] = {}
-    for aid, q in story.quotes:
-        who = names.get(q.speaker_entity_id or "") or q.speaker or "unattributed"
-        speakers.setdefault(who, []).append((q, cite_span(aid, q.start, q.end, quote=True)))
-    speaker_list = sorted(speakers.items(), key=lambda kv: (kv[0] == "unattributed", -len(kv[1]), kv[0]))
+    speaker_list = [
+        (who, [(q, cite_span(aid, q.start, q.end, quote=True)) for aid, q in quotes])
+        for who, quotes in quotes_by_speaker(story)
+    ]
 
     timeline = [
         (t.date, t.text, [Cite(outlet.get(a, "?"), anchors.find(a, t.text.rstrip("…")), a[:8]) for a in t.article_ids])

@@ -25,18 +25,30 @@ def story_views(analysis: Analysis) -> list[StoryView]:
     for story in analysis.stories:
         arts = [by_id[i] for i in story.article_ids if i in by_id]
         view = StoryView(story=story, articles=arts, sources={a.id: a.source for a in arts})
-        names = {e.id: e.name for e in story.entities}
-        speakers: dict[str, list[tuple[str, Quote]]] = {}
-        for aid, q in story.quotes:
-            who = names.get(q.speaker_entity_id or "", None) or q.speaker or "unattributed"
-            speakers.setdefault(who, []).append((aid, q))
-        view.quotes_by_speaker = sorted(
-            speakers.items(), key=lambda kv: (kv[0] == "unattributed", -len(kv[1]), kv[0])
-        )
+        view.quotes_by_speaker = quotes_by_speaker(story)
         for status in ("conflicting", "corroborated", "single_source"):
             view.claims_by_status[status] = [c for c in story.claims if c.status == status]
         views.append(view)
     return views
+
+
+def quotes_by_speaker(story: Story) -> list[tuple[str, list[tuple[str, Quote]]]]:
+    """Who said what: (speaker, [(article id, quote)]), most quoted first, unattributed last.
+
+    A speaker is its entity's canonical name, else the words the article used; those group
+    whatever their case ("Investigators said" opening a sentence, "investigators said" after a
+    comma), under the spelling used most."""
+    names = {e.id: e.name for e in story.entities}
+    groups: dict[str, list[tuple[str, Quote]]] = {}
+    spellings: dict[str, dict[str, int]] = {}
+    for aid, q in story.quotes:
+        who = names.get(q.speaker_entity_id or "") or q.speaker or "unattributed"
+        key = who.casefold()
+        groups.setdefault(key, []).append((aid, q))
+        counts = spellings.setdefault(key, {})
+        counts[who] = counts.get(who, 0) + 1
+    labelled = [(max(spellings[k], key=spellings[k].__getitem__), quotes) for k, quotes in groups.items()]
+    return sorted(labelled, key=lambda kv: (kv[0] == "unattributed", -len(kv[1]), kv[0]))
 
 
 def short_id(article_id: str) -> str:
