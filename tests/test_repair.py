@@ -155,6 +155,21 @@ def test_wire_furniture_glued_to_the_last_sentence_is_cut(tail: str) -> None:
     assert [(r.kind, r.original.strip()) for r in result.repairs] == [("debris", tail)]
 
 
+def test_bracketed_photo_credits_go_with_their_caption_but_datelines_stay() -> None:
+    text = (
+        "VALLEY CITY (AP) — The ferry resumed service on Monday. Commuters boarded a ferry in "
+        "Valley City on Monday. (AP Photo/Ines Moreau) The port reopened after the storm, "
+        "officials told Agence France-Presse (AFP) on Tuesday."
+    )
+    assert _fixed(text) == (
+        "VALLEY CITY (AP) — The ferry resumed service on Monday. The port reopened after the "
+        "storm, officials told Agence France-Presse (AFP) on Tuesday."
+    )
+    # a headline glued to its caption: where the caption starts is unknown, the credit alone goes
+    glued = "Ferry back after storm Commuters board a ferry (Image source: Harbour Herald) The port reopened."
+    assert _fixed(glued) == "Ferry back after storm Commuters board a ferry The port reopened."
+
+
 def test_wire_furniture_ending_a_whole_article_on_one_long_line_is_cut() -> None:
     body = "The council met again on Monday to discuss the harbour and its new quay. " * 100
     assert len(body) > 5000

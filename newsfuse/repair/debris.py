@@ -65,8 +65,12 @@ _PROMPTS = [
 _CREDIT = re.compile(
     r"(?:Credit(?:s)?\s*(?:…|\.\.\.|:)\s*|(?<=[a-z.!?”’\"')])Credit(?=[A-Z])|"
     r"\b(?:Photo(?:graph)?|Image|Picture)s?(?: credit)?\s*:\s*|"
-    r"\((?:Photo|Image|Picture)s? (?:by|credit:?|courtesy(?: of)?) )"
+    r"\((?:Photo|Image|Picture)s? (?:by|credit:?|courtesy(?: of)?) |"
+    r"\((?:Photo|Image|Picture)s? (?:source|credit)s?:\s*|"
+    r"\((?:AP|AFP|EPA|UPI|Reuters)(?: Photo(?=[/)])/?|/))"  # not a dateline's "(AP)"
 )
+# a credit in brackets ends at its closing bracket: "(AP Photo/Rich Doe)"
+_BRACKET_END = re.compile(r"[^()\n]{0,80}\)")
 # what ends a credit glued to following prose: an agency/outlet or "for <Outlet>"
 _CREDIT_END = re.compile(
     r"(?:for (?:The |the )?%(name)s(?: %(name)s){0,4}|"
@@ -219,9 +223,13 @@ def _caption_cut(line: str, cred: re.Match[str], nwords: int) -> tuple[int, int]
     credit_like = cred.group().lstrip().startswith(("Credit", "(")) or tail_words <= 6
     if not credit_like:
         return None
-    m = _CREDIT_END.search(tail, 0, 160)
+    m = _BRACKET_END.match(tail) if cred.group().startswith("(") else None
+    if m is None:
+        m = _CREDIT_END.search(tail, 0, 160)
     rest = tail[m.end() :] if m else ""
-    glued = bool(rest) and (rest[:1].isupper() or rest[:1] in "“\"‘")
+    # what follows the credit's end on the same line starts a new sentence: prose goes on
+    following = rest.lstrip(" \t\u00a0")
+    glued = bool(following) and (following[:1].isupper() or following[:1] in "“\"‘")
     if not glued:
         # the credit runs to the line end (``/AFP via Getty Images``): the whole line is a
         # caption, unless a sentence follows the credited name on the same line
@@ -240,6 +248,10 @@ def _caption_cut(line: str, cred: re.Match[str], nwords: int) -> tuple[int, int]
     caption_words = len(_WORD.findall(head[cap_start:]))
     if caption_words > 50:
         return None
+    if cap_start == 0 and rest[:1] in " \t\u00a0":
+        # "Headline glued to a caption (AP Photo/Jo Doe) Prose": where the caption starts is
+        # unknown, so only the credit goes
+        return (len(head.rstrip()), cut_end)
     if cap_start > 0:
         cap_start = len(head[:cap_start].rstrip()) + 1  # keep one space before what follows
         return (cap_start, cut_end)
