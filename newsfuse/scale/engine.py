@@ -253,9 +253,12 @@ def annotate_shards(
         _ingest_repair_task, batch_size=1, batch_format="pyarrow",
         fn_kwargs={"settings": settings, "done": ray.put(done), "counter": counter}, **light,
     )
+    # fixed-size pools: Ray Data's autoscaler grows a pool only past 1.75 tasks in flight per
+    # actor slot, which spaCy actors working through a queue never reach, so "1 to N" actors
+    # stayed at one (ray-data.log of the 20,000-article run: "Extract ... Actors: 1" throughout)
     ds = ds.map_batches(
         stages.Extract, batch_size=options.extract_batch, batch_format="pyarrow",
-        compute=ActorPoolStrategy(min_size=1, max_size=extract_actors),
+        compute=ActorPoolStrategy(size=extract_actors),
         fn_constructor_kwargs={"settings": settings, "counter": counter}, num_cpus=options.extract_cpus,
     )
     if gpus:
@@ -266,7 +269,7 @@ def annotate_shards(
         embed_batch = options.embed_batch_cpu
     ds = ds.map_batches(
         stages.Embed, batch_size=embed_batch, batch_format="pyarrow",
-        compute=ActorPoolStrategy(min_size=1, max_size=embed_actors),
+        compute=ActorPoolStrategy(size=embed_actors),
         fn_constructor_kwargs={"settings": settings, "counter": counter, "batch_size": embed_batch},
         **embed_args,
     )
