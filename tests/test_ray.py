@@ -357,3 +357,19 @@ def test_ray_gpu_actor_path_on_a_logical_gpu(tmp_path):
     assert got["counts"].get("embed on cpu") == len(ids) == got["new"]  # the fallback, per article
     assert "embed on cuda" not in got["counts"]
     assert store_partition(store_url, ids) == expected
+
+
+def test_actor_pools_are_sized_to_leave_room_for_the_tasks_that_feed_them():
+    """Fixed-size pools (Ray Data never grew a 1-to-N pool past one spaCy actor): half the CPUs
+    each by default, one embedding actor per GPU, and never so many that the ingest and write
+    tasks find no CPU."""
+    from newsfuse.scale import RayOptions
+    from newsfuse.scale.engine import pool_sizes
+
+    opts = RayOptions()
+    assert pool_sizes(5, 0, None, opts) == (2, 2)  # a local Ray for 2 workers: 2 * 2 + 1 CPUs
+    assert pool_sizes(5, 0, 2, opts) == (2, 2)
+    assert pool_sizes(16, 0, None, opts) == (7, 7)
+    assert pool_sizes(16, 2, None, opts) == (7, 2)  # GPUs embed
+    assert pool_sizes(8, 0, 8, opts) == (4, 3)  # asked for too many: shrunk to fit 7.75 CPUs
+    assert pool_sizes(16, 0, None, RayOptions(extract_actors=3, embed_actors=5)) == (3, 5)

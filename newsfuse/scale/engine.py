@@ -237,11 +237,8 @@ def annotate_shards(
     report(counter, "resumed", int(done.size))
 
     cpus = int(ray.cluster_resources().get("CPU", 1))
-    workers = num_workers or max(1, cpus // 2)
     gpus = _cluster_gpus()
-    extract_actors = options.extract_actors or workers
-    # on CPU an article's MiniLM vector costs about what its spaCy pass costs: as many actors
-    embed_actors = options.embed_actors or (gpus if gpus else workers)
+    extract_actors, embed_actors = pool_sizes(cpus, gpus, num_workers, options)
     light = {"num_cpus": options.light_task_cpus}
 
     ds = ray.data.from_items([s.row() for s in shards], override_num_blocks=max(1, len(shards)))
@@ -280,6 +277,26 @@ def annotate_shards(
     for _ in ds.iter_batches(batch_size=None):
         pass
     return embed_actors if gpus else 0
+
+
+def pool_sizes(cpus: int, gpus: int, num_workers: int | None, options: RayOptions) -> tuple[int, int]:
+    """(spaCy actors, embedding actors) for a cluster of ``cpus`` logical CPUs.
+
+    Half the CPUs each by default (on CPU an article's MiniLM vector costs about what its spaCy
+    pass costs); one embedding actor per GPU when there are GPUs. The pools have a fixed size,
+    so they must leave room for the light tasks that feed them, or the run would wait forever:
+    the larger pool shrinks (the embedding pool on a tie: spaCy is the slower stage on CPU)
+    until both fit with one light task beside them."""
+    workers = num_workers or max(1, (cpus - 1) // 2)
+    extract = options.extract_actors or workers
+    embed = options.embed_actors or (gpus if gpus else workers)
+    room = cpus - options.light_task_cpus
+    while extract * options.extract_cpus + embed * options.embed_cpus > room and extract + embed > 2:
+        if extract > embed:
+            extract -= 1
+        else:
+            embed -= 1
+    return extract, embed
 
 
 def _ingest_repair_task(batch: Any, *, settings: Settings, done: Any, counter: Any) -> Any:
