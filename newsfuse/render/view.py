@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 from newsfuse.types import Analysis, Article, Claim, Quote, Story
@@ -40,14 +41,12 @@ def quotes_by_speaker(story: Story) -> list[tuple[str, list[tuple[str, Quote]]]]
     comma), under the spelling used most."""
     names = {e.id: e.name for e in story.entities}
     groups: dict[str, list[tuple[str, Quote]]] = {}
-    spellings: dict[str, dict[str, int]] = {}
+    spellings: dict[str, Counter[str]] = {}
     for aid, q in story.quotes:
         who = names.get(q.speaker_entity_id or "") or q.speaker or "unattributed"
-        key = who.casefold()
-        groups.setdefault(key, []).append((aid, q))
-        counts = spellings.setdefault(key, {})
-        counts[who] = counts.get(who, 0) + 1
-    labelled = [(max(spellings[k], key=spellings[k].__getitem__), quotes) for k, quotes in groups.items()]
+        groups.setdefault(who.casefold(), []).append((aid, q))
+        spellings.setdefault(who.casefold(), Counter())[who] += 1
+    labelled = [(spellings[key].most_common(1)[0][0], quotes) for key, quotes in groups.items()]
     return sorted(labelled, key=lambda kv: (kv[0] == "unattributed", -len(kv[1]), kv[0]))
 
 
