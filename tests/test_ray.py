@@ -366,8 +366,13 @@ def test_actor_pools_are_sized_to_leave_room_for_the_tasks_that_feed_them():
     from newsfuse.scale import RayOptions
     from newsfuse.scale.engine import pool_sizes
 
+    from newsfuse.scale.engine import local_workers
+
     opts = RayOptions()
-    assert pool_sizes(5, 0, None, opts) == (2, 2)  # a local Ray for 2 workers: 2 * 2 + 1 CPUs
+    # a local Ray: one worker (a spaCy and a MiniLM actor) per two cores, 2 * workers + 1 CPUs
+    assert local_workers(2) == 1 and local_workers(16) == 8 and local_workers(1) == 1
+    assert pool_sizes(2 * local_workers(2) + 1, 0, None, opts) == (1, 1)
+    assert pool_sizes(5, 0, None, opts) == (2, 2)
     assert pool_sizes(5, 0, 2, opts) == (2, 2)
     assert pool_sizes(16, 0, None, opts) == (7, 7)
     assert pool_sizes(16, 2, None, opts) == (7, 2)  # GPUs embed
