@@ -258,7 +258,7 @@ def annotate_shards(
     )
     # fixed-size pools: Ray Data's autoscaler grows a pool only past 1.75 tasks in flight per
     # actor slot, which spaCy actors working through a queue never reach, so "1 to N" actors
-    # stayed at one (ray-data.log of the 20,000-article run: "Extract ... Actors: 1" throughout)
+    # stayed at one (ray-data.log of a 20,000-article run with 2 workers: "Extract ... Actors: 1")
     ds = ds.map_batches(
         stages.Extract, batch_size=options.extract_batch, batch_format="pyarrow",
         compute=ActorPoolStrategy(size=extract_actors),
