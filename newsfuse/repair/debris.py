@@ -82,32 +82,27 @@ _CREDIT_END = re.compile(
 )
 _MAX_CAPTION_WORDS = 70  # a caption with its credit is short; longer lines are prose
 _MAX_CREDIT_TAIL_WORDS = 12
+_SOCIAL = r"(?:Twitter|X|Instagram|Facebook|Threads|Bluesky|TikTok)"
+_FOLLOW = rf"Follow (?:[\w.'’-]+ ){{0,8}}?on {_SOCIAL}(?: at)?:? ?@\w+\.?"  # with a handle
+_AP_NOTICE = r"This material may not be published, broadcast, rewritten,? or redistributed(?: without permission)?\.?"
 # furniture that ends a line: each is cut from the end while one matches (a copyright notice
 # after the reporting credits, say), and only where it starts a sentence
-_SOCIAL = r"(?:Twitter|X|Instagram|Facebook|Threads|Bluesky|TikTok)"
 _LINE_TAILS = [
-    re.compile(r"(?:Copyright\b|©)[^\n]{0,120}?All rights reserved\.?"
-               r"(?:\s*This material may not be published, broadcast, rewritten,? or redistributed"
-               r"(?: without permission)?\.?)?\s*$",
-               re.I),
+    re.compile(rf"(?:Copyright\b|©)[^\n]{{0,120}}?All rights reserved\.?(?:\s*{_AP_NOTICE})?\s*$", re.I),
     re.compile(r"(?:Copyright\s*(?:©\s*)?|©\s*)(?:19|20)\d\d\b[^.!?\n]{0,80}\.?\s*$"),
-    re.compile(r"This material may not be published, broadcast, rewritten,? or redistributed"
-               r"(?: without permission)?\.?\s*$", re.I),
+    re.compile(rf"{_AP_NOTICE}\s*$", re.I),
     re.compile(r"(?:(?:Like|Love|Haha|Funny|Wow|Sad|Angry)\s*\d*\s*){3,}$"),  # a reactions bar
     re.compile(r"\((?:Additional )?(?:Reporting|Writing|Editing) by [^()\n]{3,300}(?:\)\.?)?\s*$"),
     re.compile(r"(?:[-–—]+[ \t]*)?\(?With (?:files|assistance|additional reporting|reporting) (?:from|by) "
                r"(?:[^.!?()\n]|\b[A-Z]\.){2,200}\.?\)?\.?\s*$"),
     re.compile(r"(?P<credited>(?:[^.!?\n]|\b[A-Z]\.){3,200}?) contributed (?:reporting )?to this "
                r"(?:report|story|article)\.?\s*$"),
-    re.compile(rf"Follow (?:[\w.'’-]+ ){{0,8}}?on {_SOCIAL}(?: at)?:? ?@\w+\.?\s*$", re.I),
+    re.compile(rf"{_FOLLOW}\s*$", re.I),
     re.compile(r"For (?:all )?the latest [^.!?\n]{2,80}?,? (?:download|follow|visit|subscribe to|like) "
                r"[^.!?\n]{2,80}\.?\s*$"),
 ]
 # a follow prompt with a handle between two sentences
-_INLINE_FOLLOW = re.compile(
-    rf"(?<=[.!?”\"’])[ \t]+Follow (?:[\w.'’-]+ ){{0,8}}?on {_SOCIAL}(?: at)?:? ?@\w+\.?(?=[ \t]+[A-Z“\"‘])",
-    re.I,
-)
+_INLINE_FOLLOW = re.compile(rf"(?<=[.!?”\"’])[ \t]+{_FOLLOW}(?=[ \t]+[A-Z“\"‘])", re.I)
 _SENTENCE_END = ".!?”\"’)"
 _LONG_LINE = 5000  # longer lines are prose, but for the furniture in their last _TAIL_WINDOW
 _TAIL_WINDOW = 1500
