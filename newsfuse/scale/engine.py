@@ -264,11 +264,11 @@ def annotate_shards(
         compute=ActorPoolStrategy(size=extract_actors),
         fn_constructor_kwargs={"settings": settings, "counter": counter}, num_cpus=options.extract_cpus,
     )
+    embed_args: dict[str, Any] = {"num_cpus": embed_actor_cpus(gpus, options)}
     if gpus:
-        embed_args: dict[str, Any] = {"num_gpus": 1, "num_cpus": 1}
+        embed_args["num_gpus"] = 1
         embed_batch = options.embed_batch_gpu
     else:
-        embed_args = {"num_cpus": options.embed_cpus}
         embed_batch = options.embed_batch_cpu
     ds = ds.map_batches(
         stages.Embed, batch_size=embed_batch, batch_format="pyarrow",
@@ -297,12 +297,17 @@ def pool_sizes(cpus: int, gpus: int, num_workers: int | None, options: RayOption
     extract = options.extract_actors or workers
     embed = options.embed_actors or (gpus if gpus else workers)
     room = cpus - options.light_task_cpus
-    while extract * options.extract_cpus + embed * options.embed_cpus > room and extract + embed > 2:
+    while extract * options.extract_cpus + embed * embed_actor_cpus(gpus, options) > room and extract + embed > 2:
         if extract > embed:
             extract -= 1
         else:
             embed -= 1
     return extract, embed
+
+
+def embed_actor_cpus(gpus: int, options: RayOptions) -> float:
+    """Logical CPUs one embedding actor asks for: a GPU actor takes a whole one to feed its GPU."""
+    return 1.0 if gpus else options.embed_cpus
 
 
 def _ingest_repair_task(batch: Any, *, settings: Settings, done: Any, counter: Any) -> Any:
