@@ -123,6 +123,58 @@ def test_headline_after_the_address_and_above_its_dateline_is_the_title():
     assert got.title == "" and got.text.startswith("The ferry workers of Port Alder voted")
 
 
+# crawled records often give "headline + body" with nothing between them (written for newsfuse)
+GLUED = {
+    "dateline": ("Ferry strike ends after two weeks of cancelled crossings PORT ALDER, March 9 (Harbour Wire) - "
+                 "Ferry workers voted on Sunday to end their strike.",
+                 "Ferry strike ends after two weeks of cancelled crossings"),
+    "agency": ("Island council approves new harbour wall (Harbour Wire) - The council of Port Alder voted "
+               "to build a new harbour wall.",
+               "Island council approves new harbour wall"),
+    "opener": ("Fisherman rescued after night adrift off Port Alder The coastguard found the fisherman at dawn "
+               "after his boat drifted overnight, and the rescued man was taken to hospital.",
+               "Fisherman rescued after night adrift off Port Alder"),
+    "repeated": ("Harbour tolls rise for the first time in a decade Harbour tolls rise for the first time in a "
+                 "decade Ships calling at Port Alder will pay more from April, the harbour board said.",
+                 "Harbour tolls rise for the first time in a decade"),
+    "byline": ("Local choir wins national prize, too By Maren Tollefsen Staff Writer The Port Alder choir "
+               "won the national prize on Saturday.",
+               "Local choir wins national prize, too"),
+}
+# ... and untitled ledes that must stay whole: their first sentence runs on by itself
+NOT_GLUED = [
+    "The World Health Organization (WHO) is reporting a drop in new cases across the region this week.",
+    "The ministry said it would pause loan repayments until January 31, 2027. The freeze was due to end.",
+    "Can the harbour survive another storm season? We asked the people who work there every day.",
+    "LONDON, March 9 (Harbour Wire) - Ferry workers voted on Sunday to end their two-week strike.",
+    "Senate Leaders Reach Deal To End Shutdown With Vote Expected Friday On A Stopgap Bill for the "
+    "government, aides said on Thursday.",
+    "Dockers at Port Alder said on Monday they would strike again if the talks broke down in March.",
+]
+
+
+def test_headline_glued_to_the_body_becomes_the_title():
+    for kind, (text, headline) in GLUED.items():
+        [art] = articles(read_bytes_input(json.dumps({"text": " " + text}).encode(), f"{kind}.jsonl"))
+        assert art.title == headline, kind
+        assert art.extra["title_source"].startswith("glued to the first line"), kind
+        assert not art.text.startswith(headline), kind  # in the title, not twice
+        # nothing lost: the body is the text after the headline (the repeated copy dropped)
+        assert (headline + " " + art.text) in text or kind == "repeated", kind
+        [as_file] = articles(read_bytes_input(text.encode(), f"{kind}.txt"))
+        assert (as_file.title, as_file.text) == (art.title, art.text), kind
+    [repeated] = articles(read_bytes_input(GLUED["repeated"][0].encode(), "r.txt"))
+    assert repeated.extra["title_source"] == "glued to the first line, given twice"
+    for n, text in enumerate(NOT_GLUED):
+        [art] = articles(read_bytes_input(json.dumps({"text": text}).encode(), "x.jsonl"))
+        assert (art.title, art.text, art.extra["title_source"]) == ("", text, "none"), n
+    # a record's own first line is its title when it reads as one, as for a text file
+    [art] = articles(read_bytes_input(json.dumps({"text": "Ferry strike ends\n\nWorkers voted to end it."}).encode(),
+                                      "f.jsonl"))
+    assert (art.title, art.text, art.extra["title_source"]) == ("Ferry strike ends", "Workers voted to end it.",
+                                                                "first line")
+
+
 def test_json_record_whose_title_and_first_line_are_its_address():
     # how ECB+ gives web pages: the tokenised address is the title field and the text's first line
     address = "http: / / www. harbourpost. example. com / news / ferry - strike - ends - 20130702"

@@ -127,6 +127,8 @@ def ingest_items(items: Sequence[dict[str, Any]]) -> tuple[list[Any], dict[str, 
             articles.setdefault(out.id, out)
     # identical texts share one article: a copy ingest did not report maps through its text
     by_text = {" ".join(a.text.split()): a.id for a in articles.values()}
+    # ... or through title + text, where ingest took a headline glued to the text as the title
+    by_text.update({" ".join(f"{a.title} {a.text}".split()): a.id for a in articles.values() if a.title})
     for it in items:
         if it["id"] not in article_of:
             aid = by_text.get(" ".join(it["text"].split()))
@@ -230,6 +232,7 @@ def pair_calibration(path: str | Path, settings: Any = None) -> dict[str, Any]:
     from newsfuse.cluster.assign import ARTICLE_TERMS
     from newsfuse.cluster.lexical import weighted
     from newsfuse.extract import annotate
+    from newsfuse.ingest.text import title_and_body
     from newsfuse.settings import ClusterSettings
     from newsfuse.types import Article
 
@@ -244,8 +247,7 @@ def pair_calibration(path: str | Path, settings: Any = None) -> dict[str, Any]:
     texts = list(dict.fromkeys(t for a, b, _ in pairs for t in (a, b)))
     articles = []
     for n, text in enumerate(texts):
-        first, _, rest = text.strip().partition("\n")
-        title, body = (first, rest) if rest.strip() and len(first) < 200 else ("", text)
+        title, body, _ = title_and_body(text)  # as ingest reads an untitled text
         articles.append(Article(id=f"t{n}", path="pairs", source="", title=title, text=body, original_text=body))
     items = {it.article_id: it for it in cluster_items(articles, annotate(articles))}
     by_text = {t: items[f"t{n}"] for n, t in enumerate(texts)}

@@ -2,7 +2,9 @@
 
 Each record is an object with at least ``text`` (``body`` and ``content`` are accepted as
 aliases); ``title``/``headline``, ``url``/``link``, ``source`` (a string or an object with a
-``name``) and ``published``/``date`` are read when present. Every other key is kept verbatim in
+``name``) and ``published``/``date`` are read when present. A record without a title gets one
+from its text as a text file does (its first line, or a headline run into the body:
+``text.title_and_body``); ``extra["title_source"]`` says where it came from. Every other key is kept verbatim in
 ``Article.extra`` (an input ``id`` becomes ``extra["id"]``: our id is the content hash). A line
 that is not an object or has no text is one NF010 error naming ``file.jsonl:LINE``; the rest of
 the file goes on. Elements of a JSON array are named ``file.json#N`` (1-based).
@@ -14,7 +16,7 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-from newsfuse.ingest.text import split_title, split_url_line
+from newsfuse.ingest.text import split_url_line, title_and_body
 
 TEXT_KEYS = ("text", "body", "content")
 TITLE_KEYS = ("title", "headline")
@@ -61,6 +63,9 @@ def record_fields(obj: Any) -> dict[str, Any] | str:
             extra[alias] = obj[alias]
     extra["format"] = "json"
     text, title, url = _address_out_of_text(text, title, url, extra)
+    if not title and "title_source" not in extra:
+        # no title given: as for a text file, the first line or a headline glued to the body
+        title, text, extra["title_source"] = title_and_body(text)
     return {
         "body": text,
         "title": title or "",
@@ -91,8 +96,7 @@ def _address_out_of_text(text: str, title: str | None, url: str | None,
         url = url or address
         extra.setdefault("url_source", "first line")
         if not title:
-            title, text = split_title(text, after_address=True)
-            extra["title_source"] = "first line" if title else "none"
+            title, text, extra["title_source"] = title_and_body(text, after_address=True)
     return text, title, url
 
 

@@ -25,7 +25,7 @@ from newsfuse.ingest.build import input_error, make_article, warm_up
 from newsfuse.ingest.decode import decode_bytes
 from newsfuse.ingest.sniff import binary_kind, text_format
 from newsfuse.ingest.sources import expand_inputs
-from newsfuse.ingest.text import split_title, split_url_line
+from newsfuse.ingest.text import split_url_line, title_and_body
 from newsfuse.limits import (
     DecompressedTooLarge,
     InputTooLarge,
@@ -197,9 +197,9 @@ def _from_zip(data: bytes, path: str, settings: IngestSettings, depth: int) -> I
 
 def _from_text(text: str, path: str, name: str, settings: IngestSettings, extra: dict[str, Any]) -> Outcome:
     url, text = split_url_line(text)
-    title, body = split_title(text, after_address=url is not None)
+    title, body, title_source = title_and_body(text, after_address=url is not None)
     fields = {"body": body, "title": title, "url": url, "extra": {**extra, "format": "text",
-              "title_source": "first line" if title else "none",
+              "title_source": title_source,
               **({"url_source": "first line"} if url else {})}}
     return _article(fields, path, name, settings)
 
