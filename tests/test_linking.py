@@ -127,6 +127,24 @@ def test_lookalike_names_in_one_article_stay_apart():
     assert {"Karl Hessler", "Karin Hassler"} <= names
 
 
+def test_a_lone_first_name_joins_the_one_person_it_begins():
+    # a family name written first ("Kim" for Kim Jong-un) or a first name used alone
+    links, _ = link(
+        "North Korean leader Kim Jong-un said on Wednesday that the test moratorium was over. "
+        "Speaking to party officials, Kim said the country would show a new weapon. "
+        "Maren Tollefsen, 20, was skiing with her father Arne Tollefsen near Lillehammer. "
+        "Maren was taken to hospital by helicopter."
+    )
+    assert [e.name for e in by_alias(links, "Kim")] == ["Kim Jong-un"]
+    assert [e.name for e in by_alias(links, "Maren")] == ["Maren Tollefsen"]
+    # two people with that first name: the lone one is not guessed
+    links, _ = link(
+        "Anna Berg chaired the council meeting in Tromso, and Anna Lind spoke for the harbour board. "
+        "Afterwards Anna said the vote would come in March."
+    )
+    assert all(e.name == "Anna" for e in by_alias(links, "Anna")), [e.name for e in by_alias(links, "Anna")]
+
+
 def test_known_entity_keeps_its_id():
     known = Entity(
         id="ent_from_store",

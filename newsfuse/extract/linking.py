@@ -2,7 +2,8 @@
 
 1. Within an article: a full PERSON name is an anchor; a surname or titled mention
    (``Mr. Hegeth``) joins the anchor with that surname (``Mr. HEELEY`` joins ``John Healey``
-   when the spellings are close). Other types group by normalised name.
+   when the spellings are close), or, being nobody's surname, the one anchor it is the first
+   name of (``Kim`` joins ``Kim Jong-un``). Other types group by normalised name.
 2. Across articles (and ``known`` entities from the store): candidates are blocked by first
    letter and compared with rapidfuzz, a typo rule (same first letter and ending), a
    metaphone match, transliteration keys (Zelensky/Zelenskyy, Kiev/Kyiv) and truncation
@@ -269,6 +270,10 @@ def _person_nodes(text: str, article_id: str, ann_i: int, ann: ArticleAnnotation
                 if min(ann.mentions[j].start for _, j in n.mentions) < mention.start
             ]
             target = (earlier or exact)[-1] if len(exact) > 1 else exact[0]
+        elif len(by_first := [n for n in anchors.values() if token in n.first_names]) == 1:
+            # nobody's surname, the first name of one person: "Kim" after "Kim Jong-un" (a
+            # family name written first), "Charlie" after "Charlie Noxon"
+            target = by_first[0]
         else:
             scored = sorted(
                 (
