@@ -118,6 +118,7 @@ _OPENERS = frozenset(
     "She They If Since With From For More Some Many Most Every Each Two Three Four Five".split()
 )
 _ARTICLES = frozenset("A An The Two Three Four Five".split())
+_PRONOUNS = frozenset("It We I He She They".split())
 _NOT_A_HEADLINE_END = frozenset(
     "the a an of to and or but nor in on at for with by from as that than is are was were be been "
     "will would has have had not no its his her their our said says told mr mrs ms dr st until through "
@@ -186,7 +187,9 @@ def _opens_sentence(words: list[tuple[int, str]], k: int, title: str) -> bool:
     if not following:
         return False
     if _headline_case(title):  # "Some on the Left", "With 31-24 Victory": still the headline
-        return following[0][:1].islower() and following[0].lower() not in _NOT_A_HEADLINE_END
+        return following[0][:1].islower() and (
+            opener in _PRONOUNS or following[0].lower() not in _NOT_A_HEADLINE_END  # "It's been"
+        )
     if following[0][:1].islower() or following[0][:1].isdigit():
         return True
     return opener in _ARTICLES and len(following) == 2 and following[1][:1].islower()
