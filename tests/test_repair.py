@@ -185,6 +185,38 @@ def test_wire_furniture_on_its_own_lines_and_mid_line() -> None:
     assert _fixed(text) == "The port reopened. The next ferry leaves at noon."
 
 
+@pytest.mark.parametrize(
+    ("widget", "kept_after"),
+    [
+        ("Your browser does not support the audio element. ", "The port reopened"),
+        ("Please enable Javascript to watch this video ", "The port reopened"),
+        ("Send this page to someone via email ", "The port reopened"),
+        ("Sign up to FREE weekly email alerts from HarbourLive - Daily Subscribe Thank you for subscribing "
+         "See our privacy notice Could not subscribe, try again later Invalid Email ", "The port reopened"),
+        ("Ferry tolls: what the new fares mean for islanders Read more ", "The port reopened"),
+        ("Islanders have waited for the new quay since the storm of... Read More ", "The port reopened"),
+    ],
+)
+def test_page_widgets_inside_one_line_of_scraped_copy_are_cut(widget: str, kept_after: str) -> None:
+    text = f"The ferry resumed service on Monday. {widget}{kept_after} after the storm, officials said."
+    result = repair_text(text)
+    assert result.text == "The ferry resumed service on Monday. The port reopened after the storm, officials said."
+    assert [(r.kind, r.original.strip()) for r in result.repairs] == [("debris", widget.strip())]
+
+
+@pytest.mark.parametrize(
+    "prose",
+    [
+        "The campaign, called Read More Books, starts in the library today.",
+        "Islanders can read more about the fares online. The council said so.",
+        "The app said: your browser does not support this feature, and it closed.",
+    ],
+)
+def test_prose_that_looks_like_a_widget_stays(prose: str) -> None:
+    text = f"The ferry resumed service on Monday. {prose}"
+    assert _fixed(text) == text
+
+
 def test_wire_notices_in_real_scraped_articles_are_cut_and_recorded() -> None:
     """SemEval-2022's articles were scraped from the web: AP's copyright notice and Reuters'
     reporting credits are glued to their last sentence."""

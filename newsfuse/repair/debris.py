@@ -108,6 +108,26 @@ _LONG_LINE = 5000  # longer lines are prose, but for the furniture in their last
 _TAIL_WINDOW = 1500
 # an ad label between two sentences on one line
 _INLINE_AD = re.compile(r"(?<=[.!?”\"’])[ \t]*(?:ADVERTISEMENT|Advertisement)[ \t]*(?=[A-Z“\"‘])")
+# a page's player and widget texts, which scrapers leave inside one-line copy: whole sentences
+# no report writes (each with the spaces after it)
+_INLINE_WIDGETS = re.compile(
+    r"(?:Your browser does not support the (?:audio|video) (?:element|tag)\.?"
+    r"|Please enable (?:JavaScript|Javascript|javascript) to (?:watch|view|play) this video\.?"
+    r"|Send this page to someone via email\.?"
+    r"|Sign up to (?:FREE )?(?:\w+ )?email alerts from [^.!?\n]{1,200}?Invalid Email"  # a newsletter form
+    r"|(?<=\) )Details DMCA)"  # "(Image by ...) Details DMCA"
+    r"[ \t]*"
+)
+# a teaser for another article: a headline (or a cut-off sentence "...") and "Read more", after a
+# sentence and before the next: "... was 77. The books that defined the decade Read more Mehta,
+# who ...". The teaser is cut off ("...") or has a headline's colon, so that "The campaign,
+# called Read More Books, starts" stays; and not at a line's start, where it may be the
+# article's own headline
+_INLINE_READ_MORE = re.compile(
+    r"(?:(?<=[.!?])|(?<=[.!?][”\"’]))[ \t]+"
+    r"(?:[^.!?\n]{3,200}?(?:\.\.\.|…)|[^.!?:\n]{2,100}: [^.!?\n]{2,150}?)"  # cut off, or "Kicker: headline"
+    r"[ \t]+Read [Mm]ore(?=[ \t]+[A-Z“\"‘])"
+)
 
 
 def debris_edits(text: str) -> tuple[list[Edit], list[tuple[int, int]]]:
@@ -129,6 +149,8 @@ def debris_edits(text: str) -> tuple[list[Edit], list[tuple[int, int]]]:
             furniture = _tail_furniture(line[window:])
             if furniture:  # > 0: the window starts mid-prose, so a cut at 0 proves nothing
                 edits.append(Edit(start + window + furniture, end, "", "debris", 0.85))
+                line = line[: window + furniture]
+            edits.extend(_inline_widgets(line, start))
             continue
         if not stripped:
             continue
@@ -163,7 +185,21 @@ def debris_edits(text: str) -> tuple[list[Edit], list[tuple[int, int]]]:
             edits.append(Edit(start + m.start(), start + m.end(), " ", "debris", 0.85))
         for m in _INLINE_FOLLOW.finditer(line):
             edits.append(Edit(start + m.start(), start + m.end(), "", "debris", 0.85))
+        edits.extend(_inline_widgets(line, start))
     return edits, suspects
+
+
+def _inline_widgets(line: str, start: int) -> list[Edit]:
+    """Player, newsletter-form and read-more teaser texts inside a line of prose."""
+    found = [(m.start(), m.end()) for m in _INLINE_WIDGETS.finditer(line)]
+    found += [(m.start(), m.end()) for m in _INLINE_READ_MORE.finditer(line)]
+    edits: list[Edit] = []
+    last = -1
+    for a, b in sorted(found):
+        if a >= last:  # a teaser may hold a widget text: one cut
+            edits.append(Edit(start + a, start + b, "", "debris", 0.8))
+            last = b
+    return edits
 
 
 def _names_people(credited: str) -> bool:
