@@ -382,6 +382,26 @@ def test_real_basil_jsonl_reads_every_article(data_dir):
     assert all("id" in a.extra and "gold_cluster" in a.extra for a in arts)
 
 
+def test_glued_headlines_on_real_crawled_text_and_none_on_real_ledes(data_dir):
+    """SemEval-2022's crawled texts mostly run the headline into the body (a leading space
+    marks that format); AllSides, BASIL and ECB+ bodies open with their lede and keep it."""
+    from newsfuse.ingest.text import split_glued_headline
+
+    pairs = [json.loads(line) for line in open(data_dir / "semeval8_en_pairs.jsonl")]
+    crawled = {t for p in pairs for t in (p["text1"], p["text2"]) if t.startswith(" ")}
+    titled = {t: split_glued_headline(t) for t in crawled}
+    titled = {t: hb for t, hb in titled.items() if hb[0]}
+    assert len(titled) >= 0.4 * len(crawled), (len(titled), len(crawled))
+    for text, (headline, body) in titled.items():
+        assert 4 <= len(headline.split()) <= 25 and text.strip().startswith(headline)
+        assert body and body in text  # the rest of the text, whole
+    ledes = [a["text"] for line in open(data_dir / "allsides_dev.jsonl") for a in json.loads(line)["articles"]]
+    ledes += [json.loads(line)["text"] for name in ("basil_dev.jsonl", "ecbplus_dev.jsonl")
+              for line in open(data_dir / name)]
+    assert len(ledes) > 900
+    assert [t[:80] for t in ledes if split_glued_headline(t)[0]] == []
+
+
 # --------------------------------------------------------------------------- docs
 def test_docs_errors_table_matches_error_codes():
     doc = (ROOT / "docs" / "errors.md").read_text(encoding="utf-8")
