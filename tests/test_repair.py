@@ -195,6 +195,11 @@ def test_wire_furniture_on_its_own_lines_and_mid_line() -> None:
          "See our privacy notice Could not subscribe, try again later Invalid Email ", "The port reopened"),
         ("Ferry tolls: what the new fares mean for islanders Read more ", "The port reopened"),
         ("Islanders have waited for the new quay since the storm of... Read More ", "The port reopened"),
+        ("HH News email The latest headlines in your inbox twice a day plus breaking news Enter your email "
+         "address Continue Please enter an email address. Email address is invalid Update newsletter preferences ",
+         "The port reopened"),
+        ("Image 1 of / 12 Caption Close Commuters board the first ferry in Valley City 1 / 12 Back to Gallery ",
+         "The port reopened"),
     ],
 )
 def test_page_widgets_inside_one_line_of_scraped_copy_are_cut(widget: str, kept_after: str) -> None:

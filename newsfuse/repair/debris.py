@@ -115,6 +115,8 @@ _INLINE_WIDGETS = re.compile(
     r"|Please enable (?:JavaScript|Javascript|javascript) to (?:watch|view|play) this video\.?"
     r"|Send this page to someone via email\.?"
     r"|Sign up to (?:FREE )?(?:\w+ )?email alerts from [^.!?\n]{1,200}?Invalid Email"  # a newsletter form
+    r"|(?:[A-Z]{2,5} News email )?The latest headlines in your inbox [^\n]{0,800}?Update newsletter preferences"
+    r"|Image \d+ of / ?\d+ Caption Close [^\n]{0,300}? \d+ / \d+ Back(?: to Gallery)?"  # a photo gallery
     r"|(?<=\) )Details DMCA)"  # "(Image by ...) Details DMCA"
     r"[ \t]*"
 )
@@ -173,6 +175,8 @@ def debris_edits(text: str) -> tuple[list[Edit], list[tuple[int, int]]]:
                 edits.append(_cut_line(text, start, end, n, 0.9))
             else:
                 edits.append(Edit(start + cut[0], start + cut[1], "", "debris", 0.75))
+            if cut != (0, len(line)):  # a widget elsewhere on the line (overlapping cuts merge)
+                edits.extend(_inline_widgets(line, start))
             continue
         furniture = _tail_furniture(line)
         if furniture == 0:
