@@ -87,6 +87,14 @@ def _no_gc() -> Any:
             gc.enable()
 
 
+def _zip_entry(name: str, compress_type: int) -> zipfile.ZipInfo:
+    """A zip member with a fixed timestamp: a name alone stamps the current time, so the same
+    state gave different bytes across a two-second boundary (a test caught it in CI)."""
+    info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+    info.compress_type = compress_type
+    return info
+
+
 def story_id_for(article_id: str) -> str:
     return "s_" + hashlib.sha1(article_id.encode()).hexdigest()[:12]
 
@@ -617,11 +625,12 @@ class StoryClusterer:
         # the pipeline stores this with every batch: fast deflate for the JSON, none for the
         # arrays (vectors and MinHash values barely compress; deflating them cost ~1 s at 60k)
         with zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED) as zf:
-            zf.writestr("meta.json", json.dumps(meta, separators=(",", ":")), zipfile.ZIP_DEFLATED, 1)
+            zf.writestr(_zip_entry("meta.json", zipfile.ZIP_DEFLATED), json.dumps(meta, separators=(",", ":")),
+                        compresslevel=1)
             for name, arr in (("vsums", vsums), ("exemplars", ex), ("minhash", sigs)):
                 b = io.BytesIO()
                 np.save(b, arr, allow_pickle=False)
-                zf.writestr(f"{name}.npy", b.getvalue())
+                zf.writestr(_zip_entry(f"{name}.npy", zipfile.ZIP_STORED), b.getvalue())
         return buf.getvalue()
 
     def _load(self, state: bytes) -> None:
