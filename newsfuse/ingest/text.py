@@ -208,14 +208,14 @@ def split_glued_headline(text: str) -> tuple[str, str]:
     words = _word_starts(line)
     if _dateline_at(head, byline=True):
         return "", text  # the body starts at once ("LONDON, Jan 1 (Reuters) - ...")
+    # the headline cannot hold a sentence end: it stops at the first word that ends one
+    first_end = next((i for i, (_, w) in enumerate(words) if _ends_sentence(w)), len(words))
     fallback: tuple[str, str] | None = None
-    for k in range(_GLUED_MIN_WORDS, min(_GLUED_MAX_WORDS, len(words) - 3) + 1):
+    for k in range(_GLUED_MIN_WORDS, min(_GLUED_MAX_WORDS, len(words) - 3, first_end) + 1):
         start, word = words[k]
         before = words[k - 1][1]
         if start > _GLUED_MAX_CHARS:
             break
-        if any(_ends_sentence(w) for _, w in words[:k]):
-            break  # the first sentence ended inside the would-be headline
         if before[-1] in ",:;(-\u2013\u2014":
             continue
         title = line[:start].strip()
