@@ -364,9 +364,7 @@ def test_actor_pools_are_sized_to_leave_room_for_the_tasks_that_feed_them():
     each by default, one embedding actor per GPU, and never so many that the ingest and write
     tasks find no CPU."""
     from newsfuse.scale import RayOptions
-    from newsfuse.scale.engine import pool_sizes
-
-    from newsfuse.scale.engine import local_workers
+    from newsfuse.scale.engine import local_workers, pool_sizes
 
     opts = RayOptions()
     # a local Ray: one worker (a spaCy and a MiniLM actor) per two cores, 2 * workers + 1 CPUs
