@@ -330,6 +330,12 @@ def test_label_names_a_person_once():
     names, words = label.split(" · ")
     assert names.split(", ") == ["Alejandro Mayorkas", "ICE", "Homeland Security"]
     assert "alejandro" not in words.split(", ")
+    # a lone first name, when one full name begins with it, is that person too
+    story.entities = {"maren tollefsen": 3.0, "port alder": 2.5, "maren": 2.0, "harbour wire": 1.0}
+    story.display = {"maren tollefsen": "Maren Tollefsen", "port alder": "Port Alder", "maren": "Maren",
+                     "harbour wire": "Harbour Wire"}
+    names, _ = story_label(story, DocumentFrequencies(), DocumentFrequencies()).split(" · ")
+    assert names.split(", ") == ["Maren Tollefsen", "Port Alder", "Harbour Wire"]
 
 
 def test_titles_are_cleaned_for_people():

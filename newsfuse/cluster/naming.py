@@ -44,10 +44,17 @@ def story_label(
     # every person also counts under the surname (features.entity_names), so a surname often
     # outranks its full name: show the full name it stands for ("Clark" -> "Jeffrey Clark")
     full_name: dict[str, str] = {}
+    by_first: dict[str, set[str]] = {}
     for key, _ in sorted(story.entities.items(), key=lambda kv: -kv[1]):
         parts = key.split()
         if 2 <= len(parts) <= 4:
             full_name.setdefault(parts[-1], key)
+            by_first.setdefault(parts[0], set()).add(key)
+    # and a lone first name that begins one full name, as linking joins them ("Maren" ->
+    # "Maren Tollefsen"); a surname keeps its own full name
+    for first, keys in by_first.items():
+        if len(keys) == 1:
+            full_name.setdefault(first, next(iter(keys)))
     names: list[str] = []
     chosen: set[str] = set()
     for key, _ in ents:
