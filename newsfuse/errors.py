@@ -24,6 +24,7 @@ ERROR_CODES: dict[str, tuple[str, str]] = {
     "NF014": ("time budget exceeded", "the article took longer than ingest.seconds_per_article"),
     "NF015": ("unreadable input", "check permissions and that it is a regular file"),
     "NF016": ("corrupt compressed input", "the gzip/bz2/xz/zip data is truncated or damaged; download it again"),
+    "NF017": ("not an input", "pass the articles, not the store or the reports newsfuse writes"),
 }
 
 

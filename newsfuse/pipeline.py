@@ -104,23 +104,33 @@ def analyze(
     stdin: BinaryIO | None = None,
     progress: ProgressFn | None = None,
     until: str = "brief",
+    exclude: Sequence[str] = (),
 ) -> Analysis:
     """Analyze files, directories, globs or ``-`` (stdin) and return the touched stories.
 
     ``store`` is a ``newsfuse.store.Store`` (or a path/URL to open one); ``None`` uses a
     throwaway in-memory store, so library calls leave nothing behind. ``until="cluster"``
     stops after story assignment (evaluation uses it; the stories are the same).
+    ``exclude``: more paths that are not inputs (the reports this run writes); the store's own
+    files are never read as inputs, even inside a folder given as input.
     """
     from newsfuse.ingest import iter_inputs
+    from newsfuse.store.engine import resolve_target
 
     settings = settings or Settings()
+    if store is None:
+        store_files: list[str] = []
+    elif isinstance(store, str) or hasattr(store, "__fspath__"):
+        store_files = resolve_target(store).files
+    else:
+        store_files = store.target.files
     timer = _Timer()
     articles: list[Article] = []
     errors: list[InputError] = []
     seen: set[str] = set()
     repeated = 0
     with timer.stage("ingest"):
-        for item in iter_inputs(list(inputs), settings.ingest, stdin=stdin):
+        for item in iter_inputs(list(inputs), settings.ingest, stdin=stdin, exclude=[*store_files, *exclude]):
             if isinstance(item, InputError):
                 errors.append(item)
             elif item.id not in seen:

@@ -150,6 +150,38 @@ def test_rerun_changes_nothing(seeds_run: dict) -> None:
     assert con.execute("pragma integrity_check").fetchone()[0] == "ok"
 
 
+def test_a_store_and_reports_inside_the_input_folder_are_not_read_back(seeds_dir: Path, tmp_path: Path) -> None:
+    """``newsfuse analyze news/ --db news/store.db --json news/brief.json`` run every day: the
+    second run finds its own store and report in news/ and must not read them as articles; a
+    report left from another run is recognised by its content and named (NF017)."""
+    folder = tmp_path / "news"
+    folder.mkdir()
+    for seed in seeds_dir.iterdir():
+        (folder / seed.name).write_bytes(seed.read_bytes())
+    reports = ["--json", str(folder / "brief.json"), "--md", str(folder / "brief.md"),
+               "--html", str(folder / "brief.html")]
+    first = run_cli("analyze", str(folder), "--db", str(folder / "store.db"), *reports, "--quiet")
+    assert first.returncode == 0, first.stderr.decode()
+    again = run_cli("analyze", str(folder), "--db", str(folder / "store.db"), *reports, "--quiet", "--force")
+    assert again.returncode == 0, again.stderr.decode()
+    assert len(json.loads((folder / "brief.json").read_text(encoding="utf-8"))["articles"]) == 2
+
+    later = run_cli("analyze", str(folder), str(folder / "store.db"), "--db", str(folder / "store.db"))
+    assert later.returncode == 1
+    lines = [ln for ln in later.stderr.decode().splitlines() if ln.startswith("[NF")]
+    assert sorted(lines) == sorted([
+        f"[NF017] {folder / 'brief.html'}: not an input: an HTML report or page newsfuse wrote"
+        " (pass the articles, not the store or the reports newsfuse writes)",
+        f"[NF017] {folder / 'brief.json'}: not an input: a newsfuse JSON report"
+        " (pass the articles, not the store or the reports newsfuse writes)",
+        f"[NF017] {folder / 'brief.md'}: not an input: a newsfuse Markdown report"
+        " (pass the articles, not the store or the reports newsfuse writes)",
+        f"[NF017] {folder / 'store.db'}: not an input: this run writes to it"
+        " (pass the articles, not the store or the reports newsfuse writes)",
+    ])
+    assert "0 new, 2 already in the store, 4 rejected" in later.stderr.decode()
+
+
 def test_stories_and_show_read_the_store(seeds_run: dict) -> None:
     proc = run_cli("stories", "--db", str(seeds_run["db"]), "--json")
     assert proc.returncode == 0, proc.stderr.decode()

@@ -295,6 +295,31 @@ def test_directories_recurse_skip_hidden_and_globs(tmp_path):
     assert len(both) == 2
 
 
+def test_excluded_paths_are_passed_over_in_walks_and_named_when_given(tmp_path):
+    """The store and the reports of a run are not inputs: walks and globs skip them (files
+    and whole directories), an argument naming one exactly gets NF017, never a silent drop."""
+    text = (FIXTURES / "untitled.txt").read_text(encoding="utf-8")
+    (tmp_path / "work").mkdir()
+    (tmp_path / "story.txt").write_text(text, encoding="utf-8")
+    (tmp_path / "work" / "part.txt").write_text(text + "\nMore.", encoding="utf-8")
+    for name in ("store.db", "store.db-wal", "store.db.lock"):
+        (tmp_path / name).write_bytes(b"SQLite format 3\x00" + bytes(200))
+    exclude = [str(tmp_path / n) for n in ("store.db", "store.db-wal", "store.db-shm", "store.db.lock")]
+    exclude.append(str(tmp_path / "work"))
+
+    walked = list(iter_inputs([str(tmp_path)], exclude=exclude))
+    assert [o.path for o in walked] == [str(tmp_path / "story.txt")]
+    assert isinstance(walked[0], Article)
+    without = list(iter_inputs([str(tmp_path)]))
+    assert sorted(o.code for o in errors(without)) == ["NF003", "NF003", "NF003"]
+
+    named = list(iter_inputs([str(tmp_path / "store.db"), str(tmp_path / "store.db*")], exclude=exclude))
+    assert [o.code for o in named] == ["NF017", "NF017"]
+    assert named[0].path == str(tmp_path / "store.db") and "this run writes to it" in named[0].error
+    globbed = list(iter_inputs([str(tmp_path / "*")], exclude=exclude))
+    assert [o.path for o in globbed] == [str(tmp_path / "story.txt")]
+
+
 def test_missing_inputs_and_empty_directory_are_reported(tmp_path):
     empty = tmp_path / "empty"
     empty.mkdir()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -171,6 +172,22 @@ def test_missing_input_is_reported_not_sharded(tmp_path):
     shards, errors = make_shards([str(tmp_path / "nope.jsonl"), str(EXAMPLES)])
     assert [e.code for e in errors] == ["NF001"]
     assert shards and all(Path(s.path).is_file() for s in shards)
+
+
+def test_the_store_and_work_directory_inside_an_input_folder_are_not_sharded(tmp_path):
+    """run_ray passes the store's files and its work directory as not-inputs (ingest's rules)."""
+    folder = tmp_path / "news"
+    shutil.copytree(EXAMPLES, folder)
+    (folder / "store.sqlite").write_bytes(b"SQLite format 3\x00" + bytes(100))
+    (folder / "work" / "articles").mkdir(parents=True)
+    (folder / "work" / "articles" / "part-0.parquet").write_bytes(b"PAR1" + bytes(100))
+    from newsfuse.store.engine import resolve_target
+
+    exclude = [*resolve_target(str(folder / "store.sqlite")).files, str(folder / "work")]
+    shards, errors = make_shards([str(folder)], exclude=exclude)
+    plain, _ = make_shards([str(EXAMPLES)])
+    assert errors == []
+    assert sorted(Path(s.path).name for s in shards) == sorted(Path(s.path).name for s in plain)
 
 
 def test_gpu_split_embedding_matches_bundled_model():

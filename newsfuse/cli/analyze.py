@@ -92,8 +92,10 @@ def analyze_command(
 
     show_progress = sys.stderr.isatty() and not quiet
     stdin = sys.stdin.buffer if "-" in inputs else None
+    # reports written into the folder being read must not come back as articles next run
+    reports = [o for o in (json_out, md_out, html_out) if o and o != "-"]
     if engine == "ray":
-        analysis = _run_ray(inputs, db, no_store, settings, ray_address, show_progress, stdin)
+        analysis = _run_ray(inputs, db, no_store, settings, ray_address, show_progress, stdin, reports)
     else:
         from newsfuse.pipeline import analyze
 
@@ -101,7 +103,8 @@ def analyze_command(
         try:
             with _progress(show_progress) as progress:
                 analysis = analyze(
-                    inputs, store=store, settings=settings, stdin=stdin, progress=progress
+                    inputs, store=store, settings=settings, stdin=stdin, progress=progress,
+                    exclude=reports,
                 )
         except KeyboardInterrupt:
             stderr.print("newsfuse: interrupted; stored batches are kept, rerun to resume")
@@ -190,7 +193,7 @@ class _progress:
 
 def _run_ray(  # type: ignore[no-untyped-def]
     inputs: list[str], db: str | None, no_store: bool, settings, ray_address: str | None,
-    show_progress: bool, stdin,
+    show_progress: bool, stdin, reports: list[str],
 ):
     """Run the same stages on Ray Data; the stories are then read back from the store."""
     try:
@@ -212,6 +215,7 @@ def _run_ray(  # type: ignore[no-untyped-def]
             ray_address=ray_address,
             progress=show_progress,
             stdin=stdin,
+            exclude=reports,
         )
     except ImportError as exc:
         stderr.print(f"newsfuse: the Ray engine needs Ray: pip install 'newsfuse[ray]' ({exc})",

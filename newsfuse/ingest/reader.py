@@ -13,8 +13,9 @@ NF000 error for that input and the batch goes on.
 
 from __future__ import annotations
 
+import os
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, BinaryIO, TypeVar
 
 from newsfuse.errors import NewsfuseError
@@ -23,7 +24,7 @@ from newsfuse.ingest import html as html_format
 from newsfuse.ingest import jsonl as json_format
 from newsfuse.ingest.build import input_error, make_article, warm_up
 from newsfuse.ingest.decode import decode_bytes
-from newsfuse.ingest.sniff import binary_kind, text_format
+from newsfuse.ingest.sniff import binary_kind, newsfuse_output, text_format
 from newsfuse.ingest.sources import expand_inputs
 from newsfuse.ingest.text import split_url_line, title_and_body
 from newsfuse.limits import (
@@ -119,6 +120,10 @@ def _from_bytes(data: bytes, path: str, name: str, settings: IngestSettings, dep
     text = decoded.text
     if not text.strip():
         yield input_error("NF002", path, "no text after decoding")
+        return
+    own = newsfuse_output(text)
+    if own:
+        yield input_error("NF017", path, own)
         return
     decode_extra: dict[str, Any] = {"encoding": decoded.encoding}
     if decoded.warning:
@@ -280,14 +285,18 @@ def _read_source(fs_path: str | None, path: str, settings: IngestSettings, stdin
 
 
 def iter_inputs(
-    inputs: Sequence[str], settings: IngestSettings | None = None, stdin: BinaryIO | None = None
+    inputs: Sequence[str],
+    settings: IngestSettings | None = None,
+    stdin: BinaryIO | None = None,
+    exclude: Iterable[str | os.PathLike[str]] = (),
 ) -> Iterator[Outcome]:
     """One Article per article found (feeds and JSONL give several) or one InputError per
-    rejected input or bad line. Never raises for bad input; never drops an input silently."""
+    rejected input or bad line. Never raises for bad input; never drops an input silently.
+    ``exclude``: paths that are never inputs (the store, reports; see sources.py)."""
     settings = settings or IngestSettings()
     if isinstance(inputs, (str, bytes)):
         inputs = [inputs]  # type: ignore[list-item]
-    for source in expand_inputs(list(inputs)):
+    for source in expand_inputs(list(inputs), exclude):
         if source.error is not None:
             yield InputError(path=source.path, error=source.error.line(), code=source.error.code)
             continue

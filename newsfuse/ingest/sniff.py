@@ -73,6 +73,23 @@ def name_extension(name: str) -> str:
     return ext
 
 
+_OWN_OUTPUT = (
+    ("a newsfuse JSON report", re.compile(r'\{\s*"schema"\s*:\s*"newsfuse\.')),
+    ("a newsfuse Markdown report", re.compile(r"# newsfuse report\n")),
+    ("an HTML report or page newsfuse wrote", re.compile(r'<!doctype html>.{0,600}?<meta name="generator" content="newsfuse">', re.I | re.S)),
+)
+
+
+def newsfuse_output(text: str) -> str | None:
+    """What newsfuse output ``text`` is (its JSON, Markdown or HTML report, a page of the web
+    app), else None: read back as an article it would become a story about itself."""
+    head = text[:2048].lstrip("\ufeff \t\r\n")
+    for what, pattern in _OWN_OUTPUT:
+        if pattern.match(head):
+            return what
+    return None
+
+
 def text_format(text: str, name: str) -> str:
     """'feed', 'html', 'json' or 'text' for decoded content (the name only breaks ties)."""
     head = text[:4096].lstrip("\ufeff \t\r\n")

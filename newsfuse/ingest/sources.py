@@ -5,6 +5,10 @@ Directories are walked recursively in sorted order, skipping hidden files and di
 treated as a glob only when no file of that exact name exists. Every argument produces at least
 one outcome: a path that matches nothing, an empty directory or a special file becomes an error
 source, never silence. A file reached twice (a directory and a glob overlapping) is read once.
+
+``exclude`` names paths that are never inputs: the store this run writes to and the reports it
+writes (the caller knows them). A directory walk or a glob passes over them without a word; an
+argument naming one of them exactly gets an NF017 line.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ import glob
 import os
 import re
 import stat
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from newsfuse.errors import NewsfuseError
@@ -32,15 +36,34 @@ def _hidden(name: str) -> bool:
     return name.startswith(".") and name not in (".", "..")
 
 
-def _walk(directory: str) -> Iterator[Source]:
+class _Excluded:
+    """Paths that are never inputs, and everything under those that are directories."""
+
+    def __init__(self, paths: Iterable[str | os.PathLike[str]]) -> None:
+        self.paths = {os.path.realpath(p) for p in paths}
+
+    def __contains__(self, path: str) -> bool:
+        if not self.paths:
+            return False
+        real = os.path.realpath(path)
+        while True:
+            if real in self.paths:
+                return True
+            parent = os.path.dirname(real)
+            if parent == real:
+                return False
+            real = parent
+
+
+def _walk(directory: str, excluded: _Excluded) -> Iterator[Source]:
     found = False
     for root, dirs, files in os.walk(directory, followlinks=False, onerror=None):
-        dirs[:] = sorted(d for d in dirs if not _hidden(d))
+        dirs[:] = sorted(d for d in dirs if not _hidden(d) and os.path.join(root, d) not in excluded)
         for name in sorted(files):
-            if _hidden(name):
+            path = os.path.join(root, name)
+            if _hidden(name) or path in excluded:
                 continue
             found = True
-            path = os.path.join(root, name)
             yield _file_source(path, in_directory=True)
     if not found:
         yield Source(directory, None, NewsfuseError("NF002", "directory holds no input files", directory))
@@ -66,9 +89,10 @@ def _file_source(path: str, in_directory: bool = False) -> Source:
     return Source(path, None, NewsfuseError("NF015", "not a regular file", path))
 
 
-def expand_inputs(inputs: Sequence[str]) -> Iterator[Source]:
+def expand_inputs(inputs: Sequence[str], exclude: Iterable[str | os.PathLike[str]] = ()) -> Iterator[Source]:
     """Yield one Source per file to read (or per argument that cannot be read)."""
     seen: set[str] = set()
+    excluded = _Excluded(exclude)
 
     def once(source: Source) -> Iterator[Source]:
         if source.fs_path is None or source.error is not None:
@@ -84,8 +108,11 @@ def expand_inputs(inputs: Sequence[str]) -> Iterator[Source]:
         if item == "-":
             yield Source("-", None)
             continue
+        if os.path.lexists(item) and item in excluded:
+            yield Source(item, None, NewsfuseError("NF017", "this run writes to it", item))
+            continue
         if os.path.isdir(item):
-            for source in _walk(item):
+            for source in _walk(item, excluded):
                 yield from once(source)
             continue
         if os.path.lexists(item) or not glob.has_magic(item):
@@ -95,9 +122,13 @@ def expand_inputs(inputs: Sequence[str]) -> Iterator[Source]:
         if not matches:
             yield Source(item, None, NewsfuseError("NF001", "no file matches this pattern", item))
             continue
+        matches = [m for m in matches if m not in excluded]
+        if not matches:
+            yield Source(item, None, NewsfuseError("NF017", "the pattern matches only files this run writes to", item))
+            continue
         for match in matches:
             if os.path.isdir(match):
-                for source in _walk(match):
+                for source in _walk(match, excluded):
                     yield from once(source)
             else:
                 yield from once(_file_source(match))

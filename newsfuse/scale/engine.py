@@ -586,6 +586,7 @@ def run_ray(
     progress: bool = True,
     stdin: BinaryIO | None = None,
     options: RayOptions | None = None,
+    exclude: Sequence[str] = (),
 ) -> RayRunResult:
     """Analyze ``inputs`` on Ray and store the stories; rerun the same call to resume.
 
@@ -593,6 +594,8 @@ def run_ray(
     ``out_parquet``: the work directory; the annotated articles land in ``<out>/articles``
     (None = a per-input cache directory, found again by a rerun). ``num_workers``: spaCy actors
     (and, without GPUs, embedding actors at half that); local Ray only starts that many CPUs.
+    ``exclude``: more paths that are not inputs (reports); the store's files and the work
+    directory never are.
     """
     import ray
 
@@ -619,8 +622,12 @@ def run_ray(
         except InputTooLarge as exc:
             stdin_errors.append(input_error("NF005", "-", f"{exc.size:,} bytes > {settings.ingest.max_input_bytes:,}"))
             inputs.remove("-")
+    from newsfuse.store.engine import resolve_target
+
+    not_inputs = [*resolve_target(store_url).files, work_dir, *exclude]
     shards, expand_errors = make_shards(
-        inputs, jsonl_chunk_bytes=options.jsonl_chunk_bytes, parquet_row_groups=options.parquet_row_groups
+        inputs, jsonl_chunk_bytes=options.jsonl_chunk_bytes, parquet_row_groups=options.parquet_row_groups,
+        exclude=not_inputs,
     )
     expand_errors = stdin_errors + expand_errors
     if spooled:

@@ -39,7 +39,7 @@ class Shard:
         return asdict(self)
 
 
-def expand_inputs(inputs: Sequence[str]) -> Iterator[tuple[str, str] | InputError]:
+def expand_inputs(inputs: Sequence[str], exclude: Sequence[str] = ()) -> Iterator[tuple[str, str] | InputError]:
     """(path to read, name as given) per input file, in ingest's order; an error per bad input.
 
     Delegates to ``newsfuse.ingest.sources`` so directories, globs and duplicates follow exactly
@@ -47,7 +47,7 @@ def expand_inputs(inputs: Sequence[str]) -> Iterator[tuple[str, str] | InputErro
     """
     from newsfuse.ingest.sources import expand_inputs as ingest_expand
 
-    for source in ingest_expand(list(inputs)):
+    for source in ingest_expand(list(inputs), exclude):
         if source.error is not None:
             err = source.error
             yield InputError(path=source.path, error=err.line(), code=err.code)
@@ -101,12 +101,14 @@ def _jsonl_ranges(path: str, chunk_bytes: int) -> Iterator[tuple[int, int, int]]
 
 
 def make_shards(
-    inputs: Sequence[str], *, jsonl_chunk_bytes: int = 4 << 20, parquet_row_groups: int = 1
+    inputs: Sequence[str], *, jsonl_chunk_bytes: int = 4 << 20, parquet_row_groups: int = 1,
+    exclude: Sequence[str] = (),
 ) -> tuple[list[Shard], list[InputError]]:
-    """All shards of ``inputs`` in input order, plus an error per input that matched nothing."""
+    """All shards of ``inputs`` in input order, plus an error per input that matched nothing.
+    ``exclude``: paths that are never inputs (ingest/sources.py)."""
     shards: list[Shard] = []
     errors: list[InputError] = []
-    for item in expand_inputs(inputs):
+    for item in expand_inputs(inputs, exclude):
         if isinstance(item, InputError):
             errors.append(item)
             continue

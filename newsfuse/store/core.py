@@ -197,7 +197,7 @@ class Store:
         elif self.target.path is not None:
             import fcntl
 
-            lock_path = f"{self.target.path}.lock"
+            lock_path = f"{self.target.path}.lock"  # one of Target.files
             fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX)

@@ -30,6 +30,16 @@ class Target:
     path: Path | None = None  # SQLite file, None for memory / PostgreSQL
     memory: bool = False
 
+    @property
+    def files(self) -> list[str]:
+        """What a SQLite store keeps on disk (the database, its WAL, shared-memory and rollback
+        files, the writer lock); none for memory or PostgreSQL. An ingest never reads these as
+        articles, even when the store sits inside the folder it reads."""
+        if self.path is None or self.memory:
+            return []
+        base = os.path.abspath(os.fspath(self.path))
+        return [base + suffix for suffix in ("", "-wal", "-shm", "-journal", ".lock")]
+
 
 def resolve_target(url: str | os.PathLike[str] | None) -> Target:
     """Turn what the user gave (nothing, a path, a URL) into a concrete database target."""
