@@ -7,8 +7,9 @@ one outcome: a path that matches nothing, an empty directory or a special file b
 source, never silence. A file reached twice (a directory and a glob overlapping) is read once.
 
 ``exclude`` names paths that are never inputs: the store this run writes to and the reports it
-writes (the caller knows them). A directory walk or a glob passes over them without a word; an
-argument naming one of them exactly gets an NF017 line.
+writes (the caller knows them), and what lies under those that are directories. A directory walk
+or a glob passes over them without a word; an argument naming one of them exactly gets an NF017
+line.
 """
 
 from __future__ import annotations
@@ -41,6 +42,11 @@ class _Excluded:
 
     def __init__(self, paths: Iterable[str | os.PathLike[str]]) -> None:
         self.paths = {os.path.realpath(p) for p in paths}
+
+    def names(self, path: str) -> bool:
+        """``path`` is one of them (an argument naming a file under an excluded directory, say
+        Ray's spooled stdin, is still read)."""
+        return bool(self.paths) and os.path.realpath(path) in self.paths
 
     def __contains__(self, path: str) -> bool:
         if not self.paths:
@@ -108,7 +114,7 @@ def expand_inputs(inputs: Sequence[str], exclude: Iterable[str | os.PathLike[str
         if item == "-":
             yield Source("-", None)
             continue
-        if os.path.lexists(item) and item in excluded:
+        if os.path.lexists(item) and excluded.names(item):
             yield Source(item, None, NewsfuseError("NF017", "this run writes to it", item))
             continue
         if os.path.isdir(item):
