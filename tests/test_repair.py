@@ -146,6 +146,16 @@ def test_page_debris_lines_are_removed(line: str) -> None:
         "With files from Harbour Radio's Nadia Petrenko",
         "--With assistance from Samuel K. Brennan.",
         "For all the latest Harbour news, download the Valley Courier app",
+        "Advertisements Share this: Print Email Twitter Facebook Like this: Like Loading...",
+        "Share this: Email Reddit",
+        "Read or Share this story: -harbour-ferry-returns-after-storm/1234567001",
+        "Twitter: @nadiap Read or Share this story: -ferry-returns/7654321001",
+        "Like this story? Sign up to our newsletter to get stories like this in your inbox",
+        "Read more on the Harbour Herald and sign up for our Island newsletter",
+        "CLICK HERE TO READ MORE BY INES MOREAU",
+        "Want the latest recommendations from Zacks Investment Research? Today, you can download 7 Best "
+        "Stocks for the Next 30 Days. Click to get this free report Harbour Ferries Inc. (HFRY) : Free Stock "
+        "Analysis Report To read this article on Zacks.com click here.",
     ],
 )
 def test_wire_furniture_glued_to_the_last_sentence_is_cut(tail: str) -> None:
@@ -200,6 +210,7 @@ def test_wire_furniture_on_its_own_lines_and_mid_line() -> None:
          "The port reopened"),
         ("Image 1 of / 12 Caption Close Commuters board the first ferry in Valley City 1 / 12 Back to Gallery ",
          "The port reopened"),
+        ("CLICK HERE TO GET THE HARBOUR HERALD APP ", "The port reopened"),
     ],
 )
 def test_page_widgets_inside_one_line_of_scraped_copy_are_cut(widget: str, kept_after: str) -> None:
@@ -240,6 +251,9 @@ def test_wire_notices_in_real_scraped_articles_are_cut_and_recorded() -> None:
         "The campaign, called Read More Books, starts in the library today.",
         "Islanders can read more about the fares online. The council said so.",
         "The app said: your browser does not support this feature, and it closed.",
+        "Islanders can share this story of the storm, the mayor said. Like this: a ferry every hour.",
+        "Readers who sign up for the newsletter get the timetable, the council said.",
+        "The ferry firm said: click here to book was the most used button on its site.",
     ],
 )
 def test_prose_about_copyrights_bylines_follows_and_widgets_stays(prose: str) -> None:

@@ -52,8 +52,11 @@ _PROMPTS = [
                 r"related coverage|most read|further reading)\s*[:|>\-–—]", re.I), 30),
     (re.compile(r"^(?:watch|listen|more|video|photos)\s*:", re.I), 20),
     (re.compile(r"^(?:click here|tap here)\b", re.I), 25),
-    (re.compile(r"\b(?:sign up|subscribe|signing up|subscribing)\b.*\b(?:newsletter|inbox|"
-                r"e-?mail|alerts?|briefing|digest)\b|\b(?:newsletter|inbox)\b.*\b(?:sign up|"
+    # a newsletter prompt starts its line, after a lead-in question at most ("Like this story?"):
+    # "Readers who sign up for the newsletter get the timetable." is a short paragraph of prose
+    (re.compile(r"^(?:[^.!?\n]{0,60}[?!:]\s*)?(?:please )?(?:sign up|subscribe|signing up|subscribing|"
+                r"enter your e-?mail)\b.*\b(?:newsletter|inbox|e-?mail|alerts?|briefing|digest)\b"
+                r"|^(?:get |receive )?(?:our |the )?[\w'’ -]{0,40}\b(?:newsletter|inbox)\b.*\b(?:sign up|"
                 r"subscribe)\b", re.I), 30),
     (re.compile(r"^(?:follow|like) (?:us|@?\w+) on (?:twitter|facebook|instagram|x|tiktok|"
                 r"linkedin|threads|bluesky)\b", re.I), 20),
@@ -84,6 +87,8 @@ _MAX_CAPTION_WORDS = 70  # a caption with its credit is short; longer lines are 
 _MAX_CREDIT_TAIL_WORDS = 12
 _SOCIAL = r"(?:Twitter|X|Instagram|Facebook|Threads|Bluesky|TikTok)"
 _FOLLOW = rf"Follow (?:[\w.'’-]+ ){{0,8}}?on {_SOCIAL}(?: at)?:? ?@\w+\.?"  # with a handle
+_SHARE_BUTTONS = (r"(?:Print|Email|E-mail|Twitter|Facebook|LinkedIn|Reddit|Tumblr|Pinterest|Skype|WhatsApp|"
+                  r"Telegram|Pocket|More)\b")
 _AP_NOTICE = r"This material may not be published, broadcast, rewritten,? or redistributed(?: without permission)?\.?"
 # furniture that ends a line: each is cut from the end while one matches (a copyright notice
 # after the reporting credits, say), and only where it starts a sentence
@@ -104,6 +109,19 @@ _LINE_TAILS = [  # (pattern, words one of which it needs: most lines have none, 
     (re.compile(rf"{_FOLLOW}\s*$", re.I), ("follow",)),
     (re.compile(r"For (?:all )?the latest [^.!?\n]{2,80}?,? (?:download|follow|visit|subscribe to|like) "
                 r"[^.!?\n]{2,80}\.?\s*$"), ("the latest",)),
+    # a blog's share bar: "Advertisements Share this: Print Email Twitter Like this: Like Loading..."
+    (re.compile(rf"(?:Advertisements?\s+)?(?:Share this:(?:\s*{_SHARE_BUTTONS})*(?:\s*Like this:\s*Like\s*Loading\.*)?"
+                r"|Like this:\s*Like\s*Loading\.*)\s*$"), ("share this:", "like loading")),
+    (re.compile(rf"(?:{_SOCIAL}: ?@\w+\s+)?Read or Share this story:\s*\S*\s*$"),  # with the page's slug
+     ("share this story:",)),
+    (re.compile(r"(?:Like this story\?\s*|Read more (?:on|about) [^.!?\n]{2,80}? and )?[Ss]ign up (?:to|for) "
+                r"(?:our|the) [^.!?\n]{0,40}?newsletters?\b[^.!?\n]{0,150}\.?\s*$"), ("newsletter",)),
+    (re.compile(r"CLICK HERE TO [A-Z][A-Z .,'’-]{2,80}$"), ("click here to",)),
+    # a syndicated stock report's promotion: "… Click to get this free report Acme Corp. (ACME) : Free
+    # Stock Analysis Report To read this article on Zacks.com click here."
+    (re.compile(r"(?:Want the latest recommendations from Zacks Investment Research\?\s*)?Today,? you can "
+                r"download \d+ Best Stocks for the Next \d+ Days\.\s*Click to get this free report[^\n]{0,300}$"),
+     ("free report",)),
 ]
 _TAIL_REACH = 800  # no furniture above is longer: a pattern is only searched in this much of a line's end
 _TAIL_HINT = re.compile("|".join(re.escape(word) for _, needs in _LINE_TAILS for word in needs))
@@ -123,11 +141,12 @@ _INLINE_WIDGETS = re.compile(
     r"|Sign up to (?:FREE )?(?:\w+ )?email alerts from [^.!?\n]{1,200}?Invalid Email"  # a newsletter form
     r"|(?:[A-Z]{2,5} News email )?The latest headlines in your inbox [^\n]{0,800}?Update newsletter preferences"
     r"|Image \d+ of / ?\d+ Caption Close [^\n]{0,300}? \d+ / \d+ Back(?: to Gallery)?"  # a photo gallery
-    r"|(?<=\) )Details DMCA)"  # "(Image by ...) Details DMCA"
+    r"|(?<=\) )Details DMCA"  # "(Image by ...) Details DMCA"
+    r"|CLICK HERE TO GET THE [A-Z]+(?: [A-Z]+){0,4} APP)"  # "CLICK HERE TO GET THE FOX NEWS APP"
     r"[ \t]*"
 )
 _WIDGET_HINT = re.compile(r"does not support the|enable javascript|send this page|email alerts|in your inbox|"
-                          r"caption close|details dmca", re.I)
+                          r"caption close|details dmca|click here to get the", re.I)
 # a teaser for another article: a headline (or a cut-off sentence "...") and "Read more", after a
 # sentence and before the next: "... was 77. The books that defined the decade Read more Mehta,
 # who ...". The teaser is cut off ("...") or has a headline's colon, so that "The campaign,
@@ -183,8 +202,12 @@ def debris_edits(text: str) -> tuple[list[Edit], list[tuple[int, int]]]:
                 edits.append(_cut_line(text, start, end, n, 0.9))
             else:
                 edits.append(Edit(start + cut[0], start + cut[1], "", "debris", 0.75))
-            if cut != (0, len(line)):  # a widget elsewhere on the line (overlapping cuts merge)
-                edits.extend(_inline_widgets(line, start))
+            if cut != (0, len(line)):  # furniture or a widget elsewhere on the line
+                furniture = _tail_furniture(line)
+                if furniture and (cut is None or furniture >= cut[1]):
+                    edits.append(Edit(start + furniture, end, "", "debris", 0.85))
+                    line = line[:furniture]
+                edits.extend(_inline_widgets(line, start))  # (overlapping cuts merge)
             continue
         furniture = _tail_furniture(line)
         if furniture == 0:
