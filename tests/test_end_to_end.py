@@ -214,8 +214,12 @@ def test_usage_errors_exit_2() -> None:
     assert run_cli("analyze", "x.txt", "--engine", "warp").returncode == 2
 
 
-def test_articles_not_in_english_are_named_on_stderr(examples_dir: Path, tmp_path: Path) -> None:
-    """The English model still reads them, so the user is told which ones will read poorly."""
+def test_stderr_notes_name_articles_not_in_english_and_records_without_outlet(
+    examples_dir: Path, tmp_path: Path
+) -> None:
+    """The English model still reads other languages, so the user is told which ones will read
+    poorly; records with no source or url are one outlet, so the user is told why nothing among
+    them corroborates."""
     french = tmp_path / "depeche.txt"
     french.write_text(
         "Le conseil municipal de Brévanne a voté jeudi soir la fermeture du pont des Tanneurs, "
@@ -224,12 +228,24 @@ def test_articles_not_in_english_are_named_on_stderr(examples_dir: Path, tmp_pat
         "de routine. La circulation sera déviée par la rocade nord pendant au moins six semaines.",
         encoding="utf-8",
     )
-    done = run_cli("analyze", str(french), str(examples_dir), "--no-store")
+    batch = tmp_path / "scraped.jsonl"
+    records = [
+        {"text": "The Alder ferry resumed its crossings on Monday after a nine-day strike ended with "
+                 "a pay deal, the operator said. The first boat left at six with 140 passengers."},
+        {"text": "Crossings between Alder and the islands restarted on Monday when the strike ended, "
+                 "and the operator said all timetabled sailings would run by Wednesday."},
+        {"text": "Alder's council approved a new quay for the island ferries on Tuesday by seven votes "
+                 "to two; building starts in the spring.", "source": "Alder Courier"},
+    ]
+    batch.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    done = run_cli("analyze", str(french), str(examples_dir), str(batch), "--no-store")
     assert done.returncode == 0, done.stderr.decode()
-    note = [line for line in done.stderr.decode().splitlines() if "not in English" in line]
-    assert note == [
+    notes = [line for line in done.stderr.decode().splitlines() if line.startswith("newsfuse: note:")]
+    assert notes == [
         "newsfuse: note: 1 article(s) not in English (fr 1); names, quotes and claims are read "
-        "with an English model and will be poor for them"
+        "with an English model and will be poor for them",
+        f"newsfuse: note: 2 articles of {batch} have no source or url, so they count as one outlet "
+        "('scraped') and none corroborates another; give each record a source",
     ]
 
 

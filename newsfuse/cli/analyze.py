@@ -124,6 +124,7 @@ def analyze_command(
             markup=False,
         )
         _note_other_languages(analysis, stderr)
+        _note_one_outlet_files(analysis, stderr)
 
     from newsfuse.render import render_json, render_markdown
 
@@ -155,6 +156,27 @@ def _note_other_languages(analysis: Any, stderr: Any) -> None:
             "names, quotes and claims are read with an English model and will be poor for them",
             markup=False,
         )
+
+
+def _note_one_outlet_files(analysis: Any, stderr: Any) -> None:
+    """Records of a JSONL file or feed with neither ``source`` nor ``url`` are all one outlet,
+    named after the file: none of them can corroborate another. Say so, once per file, rather
+    than let every claim read "single source" without a reason."""
+    import re
+
+    files: dict[str, list[str]] = {}  # file -> outlets of its records ("data.jsonl:3", "feed.xml#2")
+    for a in analysis.articles:
+        record = re.fullmatch(r"(.+)(?::\d+|#\d+)", a.path)
+        if record and a.extra.get("source_from") == "file name":
+            files.setdefault(record.group(1), []).append(a.source)
+    for path, outlets in sorted(files.items()):
+        if len(outlets) >= 2:
+            count, outlet = len(outlets), outlets[0]
+            stderr.print(
+                f"newsfuse: note: {count} articles of {path} have no source or url, so they count as "
+                f"one outlet ({outlet!r}) and none corroborates another; give each record a source",
+                markup=False,
+            )
 
 
 class _progress:
