@@ -257,6 +257,7 @@ def test_wire_notices_in_real_scraped_articles_are_cut_and_recorded() -> None:
         "The ferry firm said: click here to book was the most used button on its site.",
         "The wind reached 90 km/h",
         "The council will vote on the fares and/or",
+        "The full report is at www.harbour.org/en/fy",
     ],
 )
 def test_prose_about_copyrights_bylines_follows_and_widgets_stays(prose: str) -> None:

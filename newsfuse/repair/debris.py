@@ -118,7 +118,9 @@ _LINE_TAILS = [  # (pattern, words one of which it needs: most lines have none, 
                 r"(?:our|the) [^.!?\n]{0,40}?newsletters?\b[^.!?\n]{0,150}\.?\s*$"), ("newsletter",)),
     (re.compile(r"CLICK HERE TO [A-Z][A-Z .,'’-]{2,80}$"), ("click here to",)),
     # a wire's editor initials signing off a story: "… in Pyongyang. jg/jcm/bj"
-    (re.compile(r"(?<![\w/])[a-z]{1,4}(?:/[a-z]{1,4}){1,5}\s*$"), ("/",)),
+    # (not an address's end: "… at www.un.org/en/sg")
+    (re.compile(r"(?<![\w/])(?!(?:com|org|net|gov|edu|int|mil|info|biz|co|io|ac|us|uk|ca|au|in|de|fr|eu)/)"
+                r"[a-z]{1,4}(?:/[a-z]{1,4}){1,5}\s*$"), ("/",)),
     # a syndicated stock report's promotion: "… Click to get this free report Acme Corp. (ACME) : Free
     # Stock Analysis Report To read this article on Zacks.com click here."
     (re.compile(r"(?:Want the latest recommendations from Zacks Investment Research\?\s*)?Today,? you can "
